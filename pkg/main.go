@@ -1,0 +1,19 @@
+// Command gpx_kqlhunt is the backend of the KQL Anomaly Hunting datasource. Grafana starts it through
+// go-plugin; everything it does lives in pkg/plugin and the capability packages beside it.
+package main
+
+import (
+	"os"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/plugin"
+)
+
+func main() {
+	if err := datasource.Manage(plugin.ID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
+		log.DefaultLogger.Error("plugin exited", "error", err)
+		os.Exit(1)
+	}
+}
