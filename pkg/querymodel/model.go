@@ -1,0 +1,144 @@
+// Package querymodel parses the one query object every editor, dashboard and alert rule sends
+// (../shared/contracts/query-model.md in the project's design notes). It is parsed in one place; each
+// query type then reads its own keys. A missing key takes the contract's default; a key that is present
+// but wrong is an error that names the key and says what to use instead.
+package querymodel
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Query types.
+const (
+	TypeKQL     = "kql"
+	TypeAnomaly = "anomaly"
+	TypePivot   = "pivot"
+)
+
+// Time range modes.
+const (
+	// TimeRangeDashboard sends Grafana's time range as the request timespan.
+	TimeRangeDashboard = "dashboard"
+	// TimeRangeQuery sends no timespan: the KQL's own time filter rules.
+	TimeRangeQuery = "query"
+)
+
+// DefaultKQL is the notebook's DeviceNetworkEvents query, as the notebook writes it.
+const DefaultKQL = `DeviceNetworkEvents
+| where TimeGenerated >= ago(1d)
+| where isnotempty(InitiatingProcessFileName)
+| where ActionType == "ConnectionSuccess"
+| where RemoteIPType == "Public"
+| where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$"
+| project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort`
+
+// ErrInvalid marks a query the user must fix.
+var ErrInvalid = errors.New("invalid query")
+
+// Search is the notebook's table search: rows whose column contains the value.
+type Search struct {
+	Column string `json:"column"`
+	Value  string `json:"value"`
+}
+
+// Query is a parsed query with defaults applied.
+type Query struct {
+	QueryType     string
+	KQL           string
+	TimeRangeMode string
+	// Workspaces overrides the datasource's workspaces when not empty.
+	Workspaces []string
+
+	Anomaly Anomaly
+	Pivot   Pivot
+}
+
+// wire is the JSON as sent; pointers and raw messages tell "absent" from "zero".
+type wire struct {
+	QueryType     *string         `json:"queryType"`
+	KQL           *string         `json:"kql"`
+	TimeRangeMode *string         `json:"timeRangeMode"`
+	Workspaces    []string        `json:"workspaces"`
+	Field         *string         `json:"field"`
+	Fields        []string        `json:"fields"`
+	Encoding      *string         `json:"encoding"`
+	Contamination json.RawMessage `json:"contamination"`
+	NEstimators   json.RawMessage `json:"nEstimators"`
+	MaxSamples    json.RawMessage `json:"maxSamples"`
+	RandomState   json.RawMessage `json:"randomState"`
+	Output        *string         `json:"output"`
+	TopN          json.RawMessage `json:"topN"`
+	Search        *Search         `json:"search"`
+	Pivot         *string         `json:"pivot"`
+	Values        []string        `json:"values"`
+	Lookback      *string         `json:"lookback"`
+}
+
+// Parse reads a query object. Keys of other query types are read too (a pivot takes the anomaly
+// settings of the same query), but only checked when the query's type uses them.
+func Parse(raw []byte) (*Query, error) {
+	var w wire
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return nil, invalid("the query is not a valid query object: %s", jsonProblem(err))
+		}
+	}
+	q := &Query{
+		QueryType:     orDefault(w.QueryType, TypeKQL),
+		KQL:           orDefault(w.KQL, DefaultKQL),
+		TimeRangeMode: orDefault(w.TimeRangeMode, TimeRangeDashboard),
+	}
+	switch q.QueryType {
+	case TypeKQL, TypeAnomaly, TypePivot:
+	default:
+		return nil, invalid("queryType %q is not known: use %q, %q or %q", q.QueryType, TypeKQL, TypeAnomaly, TypePivot)
+	}
+	switch q.TimeRangeMode {
+	case TimeRangeDashboard, TimeRangeQuery:
+	default:
+		return nil, invalid("timeRangeMode %q is not known: use %q (send the dashboard's time range) or %q (the KQL's own time filter)", q.TimeRangeMode, TimeRangeDashboard, TimeRangeQuery)
+	}
+	if q.QueryType != TypePivot && strings.TrimSpace(q.KQL) == "" {
+		return nil, invalid("the KQL query is empty: write a query, e.g. DeviceNetworkEvents | take 10")
+	}
+	for _, ws := range w.Workspaces {
+		if ws = strings.TrimSpace(ws); ws != "" {
+			q.Workspaces = append(q.Workspaces, ws)
+		}
+	}
+	var err error
+	if q.Anomaly, err = parseAnomaly(&w, q.QueryType == TypeAnomaly || q.QueryType == TypePivot); err != nil {
+		return nil, err
+	}
+	if q.Pivot, err = parsePivot(&w, q.QueryType == TypePivot); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+func orDefault(p *string, def string) string {
+	if p == nil {
+		return def
+	}
+	return strings.TrimSpace(*p)
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+func jsonProblem(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return fmt.Sprintf("%q must be a %s, not a %s", typeErr.Field, typeErr.Type, typeErr.Value)
+	}
+	return err.Error()
+}
+
+// timespanPattern accepts KQL timespan literals such as 7d, 12h, 30m, 10s, 100ms, 1.5d.
+var timespanPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(d|h|m|s|ms|microsecond|tick)$`)
