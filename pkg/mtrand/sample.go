@@ -1,0 +1,197 @@
+package mtrand
+
+import "fmt"
+
+// Method names scikit-learn's sample_without_replacement methods.
+type Method int
+
+const (
+	// Auto picks a method by ratio = n_samples / n_population exactly as
+	// scikit-learn's "auto" does: permutation when 0.01 < ratio < 0.99,
+	// otherwise tracking selection when ratio < 0.2, else reservoir sampling.
+	Auto Method = iota
+	// PermutationMethod returns permutation(n_population)[:n_samples].
+	PermutationMethod
+	// TrackingSelection draws randint(n_population), drawing again on a
+	// value already selected.
+	TrackingSelection
+	// ReservoirSampling keeps 0..n_samples-1 and replaces out[j] with i when
+	// randint(0, i+1) = j < n_samples, for i from n_samples to n_population-1.
+	ReservoirSampling
+	// Pool is random.sample's pool method (scikit-learn's "pool").
+	Pool
+)
+
+// String returns scikit-learn's name for the method.
+func (m Method) String() string {
+	switch m {
+	case Auto:
+		return "auto"
+	case PermutationMethod:
+		return "permutation"
+	case TrackingSelection:
+		return "tracking_selection"
+	case ReservoirSampling:
+		return "reservoir_sampling"
+	case Pool:
+		return "pool"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// ChooseMethod resolves Auto the way scikit-learn 1.2 does. The ratio is a
+// float64 division, so n_samples=256 of n_population=25,600 gives exactly
+// 0.01 and selects tracking selection, while 25,599 selects permutation.
+func ChooseMethod(nPopulation, nSamples int) Method {
+	ratio := ratioOf(nPopulation, nSamples)
+	if ratio > 0.01 && ratio < 0.99 {
+		return PermutationMethod
+	}
+	if ratio < 0.2 {
+		return TrackingSelection
+	}
+	return ReservoirSampling
+}
+
+// ResolveMethod maps one of scikit-learn's method names ("auto",
+// "tracking_selection", "reservoir_sampling", "pool") to the algorithm that
+// scikit-learn 1.2 actually runs. Note that "tracking_selection" is itself
+// ratio dependent there: it falls back to reservoir sampling when
+// n_samples / n_population >= 0.2.
+func ResolveMethod(name string, nPopulation, nSamples int) (Method, error) {
+	switch name {
+	case "auto":
+		return ChooseMethod(nPopulation, nSamples), nil
+	case "tracking_selection":
+		if ratioOf(nPopulation, nSamples) < 0.2 {
+			return TrackingSelection, nil
+		}
+		return ReservoirSampling, nil
+	case "reservoir_sampling":
+		return ReservoirSampling, nil
+	case "pool":
+		return Pool, nil
+	}
+	return Auto, fmt.Errorf("mtrand: unknown method %q, expected auto, tracking_selection, reservoir_sampling or pool", name)
+}
+
+func ratioOf(nPopulation, nSamples int) float64 {
+	if nPopulation == 0 {
+		return 1.0
+	}
+	return float64(nSamples) / float64(nPopulation)
+}
+
+// SampleWithoutReplacement returns scikit-learn's
+// sample_without_replacement(nPopulation, nSamples, method, random_state=r),
+// in the order scikit-learn returns it (not sorted).
+func SampleWithoutReplacement(r *RandomState, nPopulation, nSamples int, method Method) ([]int64, error) {
+	var s Sampler
+	out, err := s.Sample(r, nPopulation, nSamples, method)
+	if err != nil {
+		return nil, err
+	}
+	return append([]int64(nil), out...), nil
+}
+
+// Sampler holds buffers reused across calls so that drawing the rows of many
+// trees allocates only while the buffers grow. It is not safe for concurrent
+// use; give each worker its own.
+type Sampler struct {
+	out  []int64
+	pool []int64
+	set  []int64 // open-addressing set for tracking selection, -1 = empty
+}
+
+// Sample is SampleWithoutReplacement writing into the Sampler's buffer. The
+// returned slice is valid until the next call.
+func (s *Sampler) Sample(r *RandomState, nPopulation, nSamples int, method Method) ([]int64, error) {
+	if nPopulation < 0 {
+		return nil, fmt.Errorf("mtrand: n_population should be greater than 0, got %d", nPopulation)
+	}
+	if nSamples < 0 || nSamples > nPopulation {
+		return nil, fmt.Errorf("mtrand: n_population should be greater or equal than n_samples, got n_samples > n_population (%d > %d)", nSamples, nPopulation)
+	}
+	if method == Auto {
+		method = ChooseMethod(nPopulation, nSamples)
+	}
+	switch method {
+	case PermutationMethod:
+		s.pool = grow(s.pool, nPopulation)
+		r.PermutationInto(s.pool)
+		return s.pool[:nSamples], nil
+	case TrackingSelection:
+		return s.tracking(r, nPopulation, nSamples), nil
+	case ReservoirSampling:
+		out := grow(s.out, nSamples)
+		s.out = out
+		for i := range out {
+			out[i] = int64(i)
+		}
+		for i := nSamples; i < nPopulation; i++ {
+			j := r.Intn(int64(i) + 1)
+			if j < int64(nSamples) {
+				out[j] = int64(i)
+			}
+		}
+		return out, nil
+	case Pool:
+		out := grow(s.out, nSamples)
+		s.out = out
+		pool := grow(s.pool, nPopulation)
+		s.pool = pool
+		for i := range pool {
+			pool[i] = int64(i)
+		}
+		for i := 0; i < nSamples; i++ {
+			j := r.Intn(int64(nPopulation - i))
+			out[i] = pool[j]
+			pool[j] = pool[nPopulation-i-1]
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("mtrand: unknown sampling method %v", method)
+}
+
+// tracking is scikit-learn's tracking selection with an open-addressing set
+// in place of a Python set; only membership matters, so the draws are the
+// same.
+func (s *Sampler) tracking(r *RandomState, nPopulation, nSamples int) []int64 {
+	out := grow(s.out, nSamples)
+	s.out = out
+	size := 16
+	for size < 2*nSamples {
+		size <<= 1
+	}
+	if len(s.set) < size {
+		s.set = make([]int64, size)
+	}
+	set := s.set[:size]
+	for i := range set {
+		set[i] = -1
+	}
+	m := uint64(size - 1)
+	for i := 0; i < nSamples; i++ {
+		for {
+			j := r.Intn(int64(nPopulation))
+			h := (uint64(j) * 0x9e3779b97f4a7c15) >> 32 & m
+			for set[h] != -1 && set[h] != j {
+				h = (h + 1) & m
+			}
+			if set[h] == j {
+				continue // already selected: draw again
+			}
+			set[h] = j
+			out[i] = j
+			break
+		}
+	}
+	return out
+}
+
+func grow(b []int64, n int) []int64 {
+	if cap(b) < n {
+		return make([]int64, n)
+	}
+	return b[:n]
+}
