@@ -1,0 +1,118 @@
+package loganalytics
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// wireResponse is the 200 body of POST /workspaces/{id}/query. Cells stay
+// raw JSON so that numbers are parsed once, exactly, by their column type.
+type wireResponse struct {
+	Tables     []wireTable     `json:"tables"`
+	Statistics json.RawMessage `json:"statistics"`
+	Render     json.RawMessage `json:"render"`
+	Error      *wireError      `json:"error"`
+}
+
+type wireTable struct {
+	Name    string              `json:"name"`
+	Columns []wireColumn        `json:"columns"`
+	Rows    [][]json.RawMessage `json:"rows"`
+}
+
+type wireColumn struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// wireError is the service's error object, in error bodies ({"error": ...})
+// and in the partial error of a 200 answer.
+type wireError struct {
+	Code       string      `json:"code"`
+	Message    string      `json:"message"`
+	Details    []wireError `json:"details"`
+	InnerError *wireError  `json:"innererror"`
+	Line       flexInt     `json:"line"`
+	Pos        flexInt     `json:"pos"`
+}
+
+// flexInt accepts a number or a numeric string and ignores anything else:
+// positions are a nicety, never a reason to lose the error itself.
+type flexInt int
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if n, err := strconv.Atoi(s); err == nil {
+		*f = flexInt(n)
+	}
+	return nil
+}
+
+func decodeResponse(body []byte) (*wireResponse, error) {
+	var r wireResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrDecode, err)
+	}
+	return &r, nil
+}
+
+// innermost follows the innererror chain to its end.
+func (w *wireError) innermost() *wireError {
+	for w.InnerError != nil {
+		w = w.InnerError
+	}
+	return w
+}
+
+// serviceError turns the service's error object into a *ServiceError.
+func serviceError(status int, w *wireError, requestID string) *ServiceError {
+	se := &ServiceError{StatusCode: status, Code: w.Code, Message: w.Message, RequestID: requestID, kind: kindForStatus(status)}
+	seen := map[string]bool{strings.TrimSpace(w.Message): true}
+	add := func(e *wireError) {
+		msg := strings.TrimSpace(e.Message)
+		if e.Line > 0 && !strings.Contains(msg, "line") {
+			msg = fmt.Sprintf("%s (line %d, position %d)", msg, e.Line, e.Pos)
+		}
+		if msg != "" && !seen[msg] {
+			seen[msg] = true
+			se.Details = append(se.Details, msg)
+		}
+	}
+	if w.InnerError != nil {
+		in := w.innermost()
+		se.InnerCode, se.Line, se.Pos = in.Code, int(in.Line), int(in.Pos)
+		add(in)
+	}
+	for i := range w.Details {
+		in := w.Details[i].innermost()
+		if se.InnerCode == "" {
+			se.InnerCode, se.Line, se.Pos = in.Code, int(in.Line), int(in.Pos)
+		}
+		add(in)
+	}
+	return se
+}
+
+// serviceErrorFromResponse reads a non-200 answer. A body that is not the
+// service's JSON error (a proxy's HTML page, say) is not echoed: the status
+// text stands in, plus a short plain-text body when there is one.
+func serviceErrorFromResponse(resp *http.Response, body []byte, fallbackCode string) *ServiceError {
+	reqID := resp.Header.Get("x-ms-request-id")
+	var env struct {
+		Error *wireError `json:"error"`
+	}
+	if err := json.Unmarshal(body, &env); err == nil && env.Error != nil && (env.Error.Code != "" || env.Error.Message != "") {
+		return serviceError(resp.StatusCode, env.Error, reqID)
+	}
+	se := &ServiceError{StatusCode: resp.StatusCode, Code: fallbackCode, Message: http.StatusText(resp.StatusCode), RequestID: reqID, kind: kindForStatus(resp.StatusCode)}
+	text := strings.TrimSpace(string(body))
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") && text != "" && utf8.ValidString(text) && !bytes.ContainsAny(body, "<>") {
+		se.Details = []string{truncate(text, 200)}
+	}
+	return se
+}
