@@ -1,0 +1,204 @@
+package kql
+
+// The syntax tree. Every node records the byte offset where it starts so
+// that semantic errors can point at it like syntax errors do.
+
+// expr is a scalar expression.
+type expr interface{ pos() int }
+
+type (
+	// identExpr names a column or a let-bound value.
+	identExpr struct {
+		at   int
+		name string
+	}
+	// litExpr is a literal; kind is the token it came from and text its
+	// literal text (decoded for strings, "name(raw)" for typed literals).
+	litExpr struct {
+		at   int
+		kind token
+		text string
+	}
+	binaryExpr struct {
+		at   int // operator position
+		op   string
+		x, y expr
+	}
+	unaryExpr struct {
+		at int
+		op string
+		x  expr
+	}
+	callExpr struct {
+		at   int
+		name string
+		args []expr
+	}
+	// inExpr is x in (list), with op one of in, !in, in~, !in~; also used for
+	// has_any and has_all, which take the same list form.
+	inExpr struct {
+		at   int
+		op   string
+		x    expr
+		list []expr
+	}
+	betweenExpr struct {
+		at     int
+		not    bool
+		x      expr
+		lo, hi expr
+	}
+	// starExpr is * as a function argument, as in arg_max(T, *).
+	starExpr struct{ at int }
+)
+
+func (e *identExpr) pos() int   { return e.at }
+func (e *litExpr) pos() int     { return e.at }
+func (e *binaryExpr) pos() int  { return e.at }
+func (e *unaryExpr) pos() int   { return e.at }
+func (e *callExpr) pos() int    { return e.at }
+func (e *inExpr) pos() int      { return e.at }
+func (e *betweenExpr) pos() int { return e.at }
+func (e *starExpr) pos() int    { return e.at }
+
+// namedExpr is "Name = expr" or a bare expr (name empty, inferred later).
+type namedExpr struct {
+	name string
+	e    expr
+}
+
+// sortKey is one "expr [asc|desc] [nulls first|last]".
+type sortKey struct {
+	e          expr
+	asc        bool
+	nullsFirst bool
+}
+
+// pipeline is a tabular source followed by operators.
+type pipeline struct {
+	src source
+	ops []operator
+}
+
+// source starts a pipeline.
+type source interface{ pos() int }
+
+type (
+	tableSource struct {
+		at   int
+		name string
+	}
+	unionSource struct {
+		at         int
+		withSource string
+		legs       []*pipeline
+	}
+	printSource struct {
+		at   int
+		cols []namedExpr
+	}
+	// subquerySource is a parenthesized pipeline used as a source.
+	subquerySource struct {
+		at int
+		p  *pipeline
+	}
+)
+
+func (s *tableSource) pos() int    { return s.at }
+func (s *unionSource) pos() int    { return s.at }
+func (s *printSource) pos() int    { return s.at }
+func (s *subquerySource) pos() int { return s.at }
+
+// operator is one "| op ..." step.
+type operator interface{ opName() string }
+
+type (
+	whereOp struct {
+		at   int
+		pred expr
+	}
+	projectOp struct {
+		at   int
+		cols []namedExpr
+	}
+	projectAwayOp struct {
+		at    int
+		names []identExpr // may contain * wildcards
+	}
+	projectRenameOp struct {
+		at       int
+		newNames []string
+		oldNames []identExpr
+	}
+	projectReorderOp struct {
+		at    int
+		names []identExpr
+	}
+	extendOp struct {
+		at   int
+		cols []namedExpr
+	}
+	summarizeOp struct {
+		at   int
+		aggs []namedExpr
+		by   []namedExpr
+	}
+	sortOp struct {
+		at   int
+		keys []sortKey
+	}
+	takeOp struct {
+		at int
+		n  expr
+	}
+	topOp struct {
+		at   int
+		n    expr
+		keys []sortKey
+	}
+	distinctOp struct {
+		at   int
+		cols []expr // nil means *
+	}
+	countOp  struct{ at int }
+	renderOp struct{ at int }
+	unionOp  struct {
+		at         int
+		withSource string
+		legs       []*pipeline
+	}
+)
+
+func (o *whereOp) opName() string          { return "where" }
+func (o *projectOp) opName() string        { return "project" }
+func (o *projectAwayOp) opName() string    { return "project-away" }
+func (o *projectRenameOp) opName() string  { return "project-rename" }
+func (o *projectReorderOp) opName() string { return "project-reorder" }
+func (o *extendOp) opName() string         { return "extend" }
+func (o *summarizeOp) opName() string      { return "summarize" }
+func (o *sortOp) opName() string           { return "sort" }
+func (o *takeOp) opName() string           { return "take" }
+func (o *topOp) opName() string            { return "top" }
+func (o *distinctOp) opName() string       { return "distinct" }
+func (o *countOp) opName() string          { return "count" }
+func (o *renderOp) opName() string         { return "render" }
+func (o *unionOp) opName() string          { return "union" }
+
+// statement is a let binding or a tabular query.
+type statement interface{ stmtPos() int }
+
+type (
+	letStmt struct {
+		at    int
+		name  string
+		value expr      // a scalar, or an identExpr naming a table
+		query *pipeline // set instead of value for tabular lets
+	}
+	queryStmt struct {
+		at int
+		p  *pipeline
+	}
+)
+
+func (s *letStmt) stmtPos() int   { return s.at }
+func (s *queryStmt) stmtPos() int { return s.at }

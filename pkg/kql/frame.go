@@ -1,0 +1,82 @@
+package kql
+
+// frame is an intermediate result: columns sharing one physical row space
+// and a selection vector of the rows still alive. Filters and sorts only
+// rewrite sel, so a where over a loaded table copies no column data; plain
+// projections just pick columns.
+type frame struct {
+	schema []ColumnSchema
+	cols   []*column
+	sel    []int32 // nil means all n rows in order
+	n      int     // physical rows
+}
+
+func (f *frame) rows() int {
+	if f.sel == nil {
+		return f.n
+	}
+	return len(f.sel)
+}
+
+// row maps a logical row to its physical index.
+func (f *frame) row(k int) int {
+	if f.sel == nil {
+		return k
+	}
+	return int(f.sel[k])
+}
+
+// indices returns an explicit selection vector (a fresh one if sel is nil).
+func (f *frame) indices() []int32 {
+	if f.sel != nil {
+		return f.sel
+	}
+	s := make([]int32, f.n)
+	for i := range s {
+		s[i] = int32(i)
+	}
+	return s
+}
+
+// dense returns a frame with the same rows gathered, so that sel is nil and
+// new columns can be added in the same row space.
+func (f *frame) dense() *frame {
+	if f.sel == nil {
+		return f
+	}
+	out := &frame{schema: f.schema, cols: make([]*column, len(f.cols)), n: len(f.sel)}
+	for i, c := range f.cols {
+		out.cols[i] = c.gather(f.sel)
+	}
+	return out
+}
+
+func (f *frame) colIndex(name string) int {
+	for i, c := range f.schema {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func frameOf(t *Table) *frame {
+	return &frame{schema: t.schema, cols: t.cols, n: t.n}
+}
+
+// toTable materializes the frame as a result table.
+func (f *frame) toTable(name string, maxRows int) *Table {
+	g := f.dense()
+	t := &Table{name: name, schema: append([]ColumnSchema(nil), g.schema...), cols: g.cols, n: g.n}
+	if maxRows > 0 && t.n > maxRows {
+		sel := make([]int32, maxRows)
+		for i := range sel {
+			sel[i] = int32(i)
+		}
+		for i, c := range t.cols {
+			t.cols[i] = c.gather(sel)
+		}
+		t.n = maxRows
+	}
+	return t
+}
