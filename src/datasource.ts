@@ -1,26 +1,47 @@
-import { DataSourceInstanceSettings, CoreApp, ScopedVars } from '@grafana/data';
+import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
-import { MyQuery, MyDataSourceOptions, DEFAULT_QUERY } from './types';
+import { DEFAULT_QUERY, KqlHuntOptions, KqlHuntQuery } from './types';
 
-export class DataSource extends DataSourceWithBackend<MyQuery, MyDataSourceOptions> {
-  constructor(instanceSettings: DataSourceInstanceSettings<MyDataSourceOptions>) {
+/** Quotes a value as a KQL string literal, escaping backslashes and quotes. */
+export function kqlString(value: string): string {
+  return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'";
+}
+
+/**
+ * Formats template variables for KQL: a single value is inserted as it is (the query's author placed it),
+ * several values become quoted KQL strings joined by commas, ready for `in (...)` and `$__contains`.
+ */
+export function formatVariable(value: string | string[], variable?: { multi?: boolean; includeAll?: boolean }): string {
+  if (Array.isArray(value)) {
+    return value.map(kqlString).join(',');
+  }
+  if (variable?.multi || variable?.includeAll) {
+    return kqlString(value);
+  }
+  return value;
+}
+
+export class DataSource extends DataSourceWithBackend<KqlHuntQuery, KqlHuntOptions> {
+  constructor(instanceSettings: DataSourceInstanceSettings<KqlHuntOptions>) {
     super(instanceSettings);
   }
 
-  getDefaultQuery(_: CoreApp): Partial<MyQuery> {
+  getDefaultQuery(_: CoreApp): Partial<KqlHuntQuery> {
     return DEFAULT_QUERY;
   }
 
-  applyTemplateVariables(query: MyQuery, scopedVars: ScopedVars) {
+  applyTemplateVariables(query: KqlHuntQuery, scopedVars: ScopedVars): KqlHuntQuery {
+    const srv = getTemplateSrv();
     return {
       ...query,
-      queryText: getTemplateSrv().replace(query.queryText, scopedVars),
+      kql: query.kql === undefined ? undefined : srv.replace(query.kql, scopedVars, formatVariable),
+      workspaces: query.workspaces?.map((w) => srv.replace(w, scopedVars)),
+      values: query.values?.map((v) => srv.replace(v, scopedVars)),
     };
   }
 
-  filterQuery(query: MyQuery): boolean {
-    // if no query has been provided, prevent the query from being executed
-    return !!query.queryText;
+  filterQuery(query: KqlHuntQuery): boolean {
+    return !query.hide;
   }
 }

@@ -1,20 +1,93 @@
-// Package plugin is the thin Grafana glue of the KQL Anomaly Hunting datasource.
+// Package plugin is the thin Grafana glue of the KQL Anomaly Hunting datasource: it turns Grafana's
+// calls (QueryData, CheckHealth, CallResource) into calls on the capability packages beside it and
+// maps their errors to Grafana's responses in one place (errors.go).
 package plugin
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/azureauth"
+	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
+	"github.com/kqlhunt/anomaly-datasource/pkg/settings"
 )
 
 // ID is the plugin id from plugin.json.
 const ID = "kqlhunt-anomaly-datasource"
 
-// Datasource serves one configured datasource instance.
-type Datasource struct{}
+// applicationID prefixes the User-Agent of every call to Log Analytics, so workspace admins can tell
+// this plugin's queries apart in their audit logs.
+const applicationID = "kqlhunt-grafana"
 
-// NewDatasource builds an instance for one datasource's settings.
-func NewDatasource(_ context.Context, _ backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	return &Datasource{}, nil
+var (
+	_ backend.QueryDataHandler      = (*Datasource)(nil)
+	_ backend.CheckHealthHandler    = (*Datasource)(nil)
+	_ backend.CallResourceHandler   = (*Datasource)(nil)
+	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
+)
+
+// Datasource serves one configured datasource instance. A configuration problem does not stop the
+// instance from being created: it is kept in configErr and reported by CheckHealth and every query,
+// in words that name the setting to fix.
+type Datasource struct {
+	settings  *settings.Settings
+	configErr error
+	querier   loganalytics.Querier
+	resources backend.CallResourceHandler
+}
+
+// NewDatasource builds an instance for one datasource's settings. Grafana calls it again whenever the
+// settings change.
+func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	d := &Datasource{}
+	d.resources = httpadapter.New(d.routes())
+	st, err := settings.Load(s)
+	if err == nil {
+		err = st.Validate()
+	}
+	if err != nil {
+		d.configErr = err
+		return d, nil
+	}
+	d.settings = st
+	d.querier, d.configErr = newQuerier(ctx, st)
+	return d, nil
+}
+
+// newQuerier connects to the built-in demo workspace or to Log Analytics with the configured identity.
+func newQuerier(ctx context.Context, st *settings.Settings) (loganalytics.Querier, error) {
+	if st.DemoWorkspace {
+		return newDemoQuerier()
+	}
+	target, err := azureauth.ResolveTarget(st)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := azureauth.NewCredential(st, azureauth.FromContext(ctx), target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return loganalytics.NewClient(cred, loganalytics.ClientOptions{
+		Endpoint: target.Endpoint, Audience: target.Audience, ApplicationID: applicationID,
+	})
+}
+
+// Dispose is called when the settings change; the Azure clients hold no resources beyond the shared
+// HTTP connection pool, so there is nothing to release.
+func (d *Datasource) Dispose() {}
+
+// CallResource serves the editors' helper endpoints (see resources.go).
+func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	return d.resources.CallResource(ctx, req, sender)
+}
+
+func (d *Datasource) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /workspaces", d.handleWorkspaces)
+	mux.HandleFunc("GET /schema", d.handleSchema)
+	return mux
 }

@@ -1,45 +1,78 @@
-import React, { ChangeEvent } from 'react';
-import { InlineField, Input, Stack } from '@grafana/ui';
-import { QueryEditorProps } from '@grafana/data';
+import React from 'react';
+import { QueryEditorProps, SelectableValue } from '@grafana/data';
+import { Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
+
 import { DataSource } from '../datasource';
-import { MyDataSourceOptions, MyQuery } from '../types';
+import { KqlHuntOptions, KqlHuntQuery, NOTEBOOK_KQL, QueryType, TimeRangeMode } from '../types';
 
-type Props = QueryEditorProps<DataSource, MyQuery, MyDataSourceOptions>;
+type Props = QueryEditorProps<DataSource, KqlHuntQuery, KqlHuntOptions>;
 
+const queryTypes: Array<SelectableValue<QueryType>> = [
+  { value: 'kql', label: 'KQL' },
+  { value: 'anomaly', label: 'Anomalies' },
+  { value: 'pivot', label: 'Pivot' },
+];
+
+const timeRangeModes: Array<SelectableValue<TimeRangeMode>> = [
+  { value: 'dashboard', label: 'Dashboard', description: "Send the dashboard's time range" },
+  { value: 'query', label: 'Query', description: "Only the KQL's own time filter" },
+];
+
+/** A minimal editor: query type, KQL text, time range mode and workspaces. */
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
-  const onQueryTextChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, queryText: event.target.value });
+  const update = (patch: Partial<KqlHuntQuery>, run = false) => {
+    onChange({ ...query, ...patch });
+    if (run) {
+      onRunQuery();
+    }
   };
-
-  const onConstantChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, constant: parseFloat(event.target.value) });
-    // executes the query
-    onRunQuery();
-  };
-
-  const { queryText, constant } = query;
 
   return (
-    <Stack gap={0}>
-      <InlineField label="Constant">
-        <Input
-          id="query-editor-constant"
-          onChange={onConstantChange}
-          value={constant}
-          width={8}
-          type="number"
-          step="0.1"
-        />
-      </InlineField>
-      <InlineField label="Query Text" labelWidth={16} tooltip="Not used yet">
-        <Input
-          id="query-editor-query-text"
-          onChange={onQueryTextChange}
-          value={queryText || ''}
-          required
-          placeholder="Enter a query"
-        />
-      </InlineField>
+    <Stack direction="column" gap={1}>
+      <Stack gap={2}>
+        <Field label="Query type">
+          <RadioButtonGroup
+            options={queryTypes}
+            value={query.queryType ?? 'kql'}
+            onChange={(v) => update({ queryType: v }, true)}
+          />
+        </Field>
+        <Field label="Time range">
+          <RadioButtonGroup
+            options={timeRangeModes}
+            value={query.timeRangeMode ?? 'dashboard'}
+            onChange={(v) => update({ timeRangeMode: v }, true)}
+          />
+        </Field>
+        <Field label="Workspaces" description="Optional, comma separated; default: the datasource's">
+          <Input
+            id="query-workspaces"
+            width={40}
+            value={(query.workspaces ?? []).join(', ')}
+            onChange={(e) =>
+              update({
+                workspaces: e.currentTarget.value
+                  .split(',')
+                  .map((w) => w.trim())
+                  .filter((w) => w !== ''),
+              })
+            }
+            onBlur={onRunQuery}
+          />
+        </Field>
+      </Stack>
+      {query.queryType !== 'pivot' && (
+        <Field label="KQL">
+          <TextArea
+            id="query-kql"
+            aria-label="KQL query"
+            rows={8}
+            value={query.kql ?? NOTEBOOK_KQL}
+            onChange={(e) => update({ kql: e.currentTarget.value })}
+            onBlur={onRunQuery}
+          />
+        </Field>
+      )}
     </Stack>
   );
 }
