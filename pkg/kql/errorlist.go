@@ -50,4 +50,3 @@ func lineCol(src string, off int) (line, col int) {
 	start := strings.LastIndexByte(before, '\n') + 1
 	return line, len([]rune(before[start:])) + 1
 }
-

@@ -33,8 +33,10 @@ func (s *scanner) peek(k int) byte {
 	return 0
 }
 
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' }
-func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$'
+}
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // skipSpace skips white space and // comments.
 func (s *scanner) skipSpace() {
