@@ -11,7 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
+func contains(s, sub string) bool  { return strings.Contains(s, sub) }
 func isErr(err, target error) bool { return errors.Is(err, target) }
 
 // leaks lists text that must never appear in an error shown to users: the
@@ -116,8 +116,10 @@ func TestBadKQLPosition(t *testing.T) {
 	if se.InnerCode != "SYN0002" || se.Line != 2 || se.Pos != 244 {
 		t.Errorf("inner = %s line %d pos %d, want SYN0002 line 2 pos 244", se.InnerCode, se.Line, se.Pos)
 	}
-	want := "Log Analytics error (HTTP 400 BadArgumentError): The request had some invalid properties: A recognition error occurred in the query.: Query could not be parsed at 'joi' on line [2,244]"
-	_ = want
+	want := "Log Analytics error (HTTP 400 BadArgumentError): The request had some invalid properties: Query could not be parsed at 'joi' on line [2,244]"
+	if err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
 	if got := se.Details; len(got) != 1 || got[0] != "Query could not be parsed at 'joi' on line [2,244]" {
 		t.Errorf("Details = %q", got)
 	}
@@ -307,5 +309,15 @@ func TestNewClientOptions(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	s := newStandIn(t, reply{status: 200, file: "empty.json"})
+	c := s.client(t, nil)
+	s.srv.Close()
+	_, err := c.Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T"})
+	if err == nil || !backend.IsDownstreamError(err) || !contains(err.Error(), "cannot reach Log Analytics") {
+		t.Errorf("err = %v, want a downstream 'cannot reach' error", err)
 	}
 }
