@@ -1,0 +1,41 @@
+package kql
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// BenchmarkNotebookDefaultQuery500k runs the notebook's default query over
+// 500,000 rows spread over 7 days (so ago(1d) keeps about a seventh). It
+// reports the heap in use after the run (the loaded table plus what the
+// query still holds) and the peak heap growth seen during the runs.
+func BenchmarkNotebookDefaultQuery500k(b *testing.B) {
+	tb := newDeviceNetworkEvents(b, 500_000, 1, notebookNow, 7*24*time.Hour)
+	db := NewDatabase(tb)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	ctx := context.Background()
+	var rows int
+	var peak uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := db.Execute(ctx, notebookQueries[0], Options{Now: notebookNow})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = res[0].Len()
+		if i%8 == 0 {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(rows), "rows")
+	b.ReportMetric(float64(before.HeapInuse)/(1<<20), "table-MB")
+	b.ReportMetric(float64(peak-min(peak, before.HeapInuse))/(1<<20), "query-peak-MB")
+}
