@@ -172,7 +172,7 @@ func (c *Client) Query(ctx context.Context, q Query) (*Result, error) {
 	// float64. Its call still runs the pipeline (retries, token, telemetry).
 	_, err := c.logs.QueryWorkspace(callCtx, q.Workspace, body, qopts)
 	if err != nil {
-		return nil, classify(ctx, callCtx, q.Wait, err)
+		return nil, classify(ctx, callCtx, q.Wait, raw, err)
 	}
 	if raw == nil {
 		return nil, backend.PluginError(fmt.Errorf("%w: the HTTP response was not captured", ErrDecode))
@@ -205,8 +205,8 @@ func waitSeconds(d time.Duration) int {
 
 // classify turns a failed call into this package's error types, tagged
 // with the Grafana error source. parent is the caller's context, call the
-// one carrying the Wait deadline.
-func classify(parent, call context.Context, wait time.Duration, err error) error {
+// one carrying the Wait deadline; raw the last HTTP response, if any.
+func classify(parent, call context.Context, wait time.Duration, raw *http.Response, err error) error {
 	var signIn *SignInError
 	var respErr *azcore.ResponseError
 	switch {
@@ -222,6 +222,10 @@ func classify(parent, call context.Context, wait time.Duration, err error) error
 		body, _ := runtime.Payload(respErr.RawResponse)
 		se := serviceErrorFromResponse(respErr.RawResponse, body, respErr.ErrorCode)
 		return backend.NewErrorWithSource(se, backend.ErrorSourceFromHTTPStatus(se.StatusCode))
+	case raw != nil && raw.StatusCode == http.StatusOK:
+		// azquery could not decode a 200 answer: the service sent something
+		// that is not its wire format.
+		return backend.DownstreamError(fmt.Errorf("%w: %v", ErrDecode, err))
 	case backend.IsDownstreamHTTPError(err):
 		// Connection refused, DNS, TLS, EOF: the service could not be reached.
 		return backend.DownstreamError(fmt.Errorf("cannot reach Log Analytics: %w", err))

@@ -153,7 +153,7 @@ func TestTimeout(t *testing.T) {
 	if !errors.As(err, &te) || !errors.Is(err, ErrTimeout) || !backend.IsDownstreamError(err) {
 		t.Fatalf("err = %v, want a downstream *TimeoutError", err)
 	}
-	if want := "query timed out after 200ms (queryTimeoutSeconds)"; err.Error() != want {
+	if want := "query timed out after 0.2s (queryTimeoutSeconds)"; err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
 	}
 	if got := s.requests()[0].Header.Get("Prefer"); got != "wait=1" {
@@ -319,5 +319,28 @@ func TestUnreachable(t *testing.T) {
 	_, err := c.Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T"})
 	if err == nil || !backend.IsDownstreamError(err) || !contains(err.Error(), "cannot reach Log Analytics") {
 		t.Errorf("err = %v, want a downstream 'cannot reach' error", err)
+	}
+}
+
+func TestNotWireFormat(t *testing.T) {
+	s := newStandIn(t, reply{status: 200, file: "README.md"})
+	_, err := s.client(t, nil).Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T"})
+	if !errors.Is(err, ErrDecode) || !backend.IsDownstreamError(err) {
+		t.Errorf("err = %v, want a downstream ErrDecode", err)
+	}
+}
+
+func TestTimeoutErrorText(t *testing.T) {
+	tests := []struct {
+		after time.Duration
+		want  string
+	}{
+		{180 * time.Second, "query timed out after 180s (queryTimeoutSeconds)"},
+		{1500 * time.Millisecond, "query timed out after 1.5s (queryTimeoutSeconds)"},
+	}
+	for _, tt := range tests {
+		if got := (&TimeoutError{After: tt.after}).Error(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -119,7 +120,8 @@ type TimeoutError struct {
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("query timed out after %s (queryTimeoutSeconds)", e.After)
+	// In seconds, the unit of the queryTimeoutSeconds setting it comes from.
+	return fmt.Sprintf("query timed out after %ss (queryTimeoutSeconds)", strconv.FormatFloat(e.After.Seconds(), 'f', -1, 64))
 }
 
 // Unwrap exposes ErrTimeout.
