@@ -344,3 +344,21 @@ func TestTimeoutErrorText(t *testing.T) {
 		}
 	}
 }
+
+func TestUserAgentCarriesApplicationID(t *testing.T) {
+	s := newStandIn(t, reply{status: 200, file: "empty.json"})
+	c, err := NewClient(nil, ClientOptions{Endpoint: s.srv.URL + "/v1/", Transport: s.srv.Client(), ApplicationID: "kqlhunt/1.0.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T"}); err != nil {
+		t.Fatal(err)
+	}
+	r := s.requests()[0]
+	if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "kqlhunt/1.0.0 azsdk-go-azquery/") {
+		t.Errorf("User-Agent = %q", ua)
+	}
+	if r.Path != "/v1/workspaces/"+testWorkspace+"/query" {
+		t.Errorf("path %s (trailing slash on the endpoint must not double)", r.Path)
+	}
+}
