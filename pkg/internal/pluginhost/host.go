@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,7 +47,9 @@ func Start(cfg Config) (*Host, error) {
 		return nil, fmt.Errorf("plugin executable: %w (build it with `go run mage.go -v build:linux`)", err)
 	}
 	cmd := exec.Command(cfg.Executable)
-	cmd.Env = append(os.Environ(), cfg.Env...)
+	// go-plugin would append the host's environment after ours, undoing overrides such as
+	// SSL_CERT_FILE; so the environment is merged here and go-plugin told to skip its own copy.
+	cmd.Env = mergeEnv(os.Environ(), cfg.Env)
 	logOut := cfg.Log
 	if logOut == nil {
 		logOut = io.Discard
@@ -67,6 +70,7 @@ func Start(cfg Config) (*Host, error) {
 			},
 		},
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		SkipHostEnv:      true,
 		Logger:           hclog.New(&hclog.LoggerOptions{Output: &syncWriter{w: logOut}, Level: hclog.Debug, Name: "plugin"}),
 		Stderr:           &syncWriter{w: logOut},
 		StartTimeout:     30 * time.Second,
@@ -165,6 +169,21 @@ func (h *Host) CallResource(ctx context.Context, req *backend.CallResourceReques
 		return nil, errors.New("empty resource response")
 	}
 	return out, nil
+}
+
+// mergeEnv returns base with every KEY=value of overrides replacing base's KEY.
+func mergeEnv(base, overrides []string) []string {
+	keys := map[string]bool{}
+	for _, kv := range overrides {
+		keys[strings.SplitN(kv, "=", 2)[0]] = true
+	}
+	out := make([]string, 0, len(base)+len(overrides))
+	for _, kv := range base {
+		if !keys[strings.SplitN(kv, "=", 2)[0]] {
+			out = append(out, kv)
+		}
+	}
+	return append(out, overrides...)
 }
 
 // syncWriter serialises writes from go-plugin's log goroutines.

@@ -1,0 +1,143 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/pluginhost"
+)
+
+// The canary is the client secret of every rig: it must never appear in a log line, an error or a frame.
+const (
+	canary   = "canary-Secret-7c1f0e9b42"
+	tenantID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	clientID = "0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"
+	ws1      = "11111111-1111-1111-1111-111111111111"
+	ws2      = "22222222-2222-2222-2222-222222222222"
+)
+
+var (
+	host    *pluginhost.Host
+	ca      *emulator.CA
+	logs    lockedBuffer
+	nextUID atomic.Int64
+)
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestMain starts one plugin process for the package, trusting the stand-ins' CA through
+// SSL_CERT_FILE as a Grafana admin would trust a private CA.
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	exe := os.Getenv("KQLHUNT_PLUGIN_EXECUTABLE")
+	if exe == "" {
+		exe = filepath.Join("..", "..", "dist", fmt.Sprintf("gpx_kqlhunt_%s_%s", runtime.GOOS, runtime.GOARCH))
+	}
+	var err error
+	if ca, err = emulator.NewTestCA(); err != nil {
+		fmt.Fprintln(os.Stderr, "test CA:", err)
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "kqlhunt-it-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	caFile := filepath.Join(dir, "ca.pem")
+	if err := ca.WritePEM(caFile); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	host, err = pluginhost.Start(pluginhost.Config{
+		Executable: exe,
+		Env:        []string{"SSL_CERT_FILE=" + caFile, "GF_VERSION=12.4.0", "GF_PLUGIN_APP_URL=http://localhost:3000/"},
+		Log:        &logs,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: cannot start the compiled plugin:", err)
+		return 1
+	}
+	defer host.Stop()
+	code := m.Run()
+	if host.Exited() {
+		fmt.Fprintln(os.Stderr, "FAIL: the plugin process exited during the tests; its log:\n", logs.String())
+		return 1
+	}
+	if strings.Contains(logs.String(), canary) {
+		fmt.Fprintln(os.Stderr, "FAIL: the client secret appears in the plugin's logs")
+		return 1
+	}
+	return code
+}
+
+// rig is one Azure stand-in (Log Analytics and Entra ID on one TLS origin) and a datasource pointing at it.
+type rig struct {
+	la    *emulator.LogAnalyticsHandler
+	entra *emulator.EntraHandler
+	srv   *httptest.Server
+	ds    pluginhost.Datasource
+}
+
+func newRig(t *testing.T, exec emulator.Executor, jsonData map[string]any) *rig {
+	t.Helper()
+	r := &rig{entra: emulator.NewEntraHandler(emulator.EntraConfig{Clients: map[string]string{clientID: canary}, Tenants: []string{tenantID}})}
+	r.la = emulator.NewLogAnalyticsHandler(exec, emulator.WithTokenValidator(r.entra.TokenValidator()))
+	r.srv = ca.StartTLS(emulator.NewMux(r.la, r.entra))
+	t.Cleanup(r.srv.Close)
+	jd := map[string]any{
+		"azureCredentials": map[string]any{"authType": "clientsecret", "azureCloud": "AzureCustomizedCloud", "tenantId": tenantID, "clientId": clientID},
+		"endpoints":        map[string]any{"logAnalytics": r.srv.URL + "/v1", "authority": r.srv.URL + "/"},
+		"workspaceId":      ws1,
+	}
+	for k, v := range jsonData {
+		jd[k] = v
+	}
+	r.ds = pluginhost.Datasource{
+		UID:      fmt.Sprintf("ds-%d", nextUID.Add(1)),
+		JSONData: jd,
+		Secure:   map[string]string{"azureClientSecret": canary},
+	}
+	return r
+}
+
+func ctx(t *testing.T) context.Context {
+	t.Helper()
+	return t.Context()
+}
+
+// TestPluginLogsAreCaptured guards the canary check in TestMain: it is only meaningful if the
+// plugin's log output actually reaches the buffer it searches.
+func TestPluginLogsAreCaptured(t *testing.T) {
+	if !strings.Contains(logs.String(), "plugin") {
+		t.Fatalf("no plugin log output captured (%d bytes)", len(logs.String()))
+	}
+}
