@@ -15,7 +15,8 @@ import (
 //	s: string, guid, dynamic (JSON text), decimal (text)
 //
 // null is nil while the column has no nulls, which keeps the common case
-// free of a second slice.
+// free of a second slice. String columns never hold nulls: Kusto has no
+// null string, a missing string is "".
 type column struct {
 	typ  Type
 	i    []int64
@@ -144,7 +145,7 @@ func (c *column) appendValue(v value) {
 	if c.null != nil {
 		c.null = append(c.null, false)
 	}
-	if v.null {
+	if v.null && c.typ != TypeString {
 		c.setNull(n)
 	}
 }

@@ -27,7 +27,10 @@ func multiline(q string) string {
 var notebookNow = time.Date(2024, 5, 8, 12, 0, 0, 0, time.UTC)
 
 // reference rows computed in plain Go, independent of the engine.
-type refRow struct{ t *Table; r int }
+type refRow struct {
+	t *Table
+	r int
+}
 
 func (x refRow) s(c int) string { return x.t.Value(x.r, c).(string) }
 

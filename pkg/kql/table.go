@@ -64,7 +64,9 @@ func NewTable(name string, schema []ColumnSchema) *Table {
 // for its column: bool; int64 (int, long; plain int also accepted); float64
 // (real); string (string, guid, dynamic = JSON text, decimal = text);
 // time.Time (datetime, stored UTC); time.Duration (timespan). A wrong type or
-// count is an error and leaves the table unchanged.
+// count is an error and leaves the table unchanged. As Kusto has no null
+// string, nil in a string column is stored as "" (guid, dynamic and decimal
+// keep their nulls).
 func (t *Table) AppendRow(values ...any) error {
 	if len(values) != len(t.cols) {
 		return fmt.Errorf("kql: table %s: row has %d values, schema has %d columns", t.name, len(values), len(t.cols))
@@ -91,7 +93,7 @@ func (t *Table) Schema() []ColumnSchema { return append([]ColumnSchema(nil), t.s
 func (t *Table) Len() int { return t.n }
 
 // Value returns the cell: nil or the Go type listed at AppendRow (int64 for
-// int and long).
+// int and long; never nil for string columns).
 func (t *Table) Value(row, col int) any { return t.cols[col].valueAt(row) }
 
 // Database is a set of tables by name, the workspace a query runs against.
