@@ -29,16 +29,7 @@ type bailout struct{}
 func parse(src string) (stmts []statement, errs errorList) {
 	ps := &parser{src: src}
 	var sc scanner
-	sc.init(src, func(pos int, msg string) {
-		end := pos + 1
-		for end < len(src) && end < pos+20 && !strings.ContainsRune(" \t\r\n|;()", rune(src[end])) {
-			end++
-		}
-		if end > len(src) {
-			end = len(src)
-		}
-		ps.errs.add(pos, msg, src[pos:end])
-	})
+	sc.init(src, func(pos int, tok, msg string) { ps.errs.add(pos, msg, tok) })
 	for {
 		pos, tok, lit := sc.scan()
 		ps.toks = append(ps.toks, tokInfo{pos, sc.off, tok, lit})

@@ -13,17 +13,30 @@ import (
 type scanner struct {
 	src  string
 	off  int // next byte to read
-	errh func(pos int, msg string)
+	errh func(pos int, tok, msg string)
 }
 
-func (s *scanner) init(src string, errh func(pos int, msg string)) {
+func (s *scanner) init(src string, errh func(pos int, tok, msg string)) {
 	s.src, s.off, s.errh = src, 0, errh
 }
 
+// error reports a problem with the text from pos to the current offset
+// (cut at a line end), or the single character at pos.
 func (s *scanner) error(pos int, msg string) {
-	if s.errh != nil {
-		s.errh(pos, msg)
+	if s.errh == nil {
+		return
 	}
+	end := s.off
+	if end <= pos {
+		_, n := utf8.DecodeRuneInString(s.src[pos:])
+		end = pos + max(n, 1)
+	}
+	end = min(end, len(s.src))
+	tok := s.src[pos:end]
+	if i := strings.IndexByte(tok, '\n'); i > 0 {
+		tok = tok[:i]
+	}
+	s.errh(pos, tok, msg)
 }
 
 func (s *scanner) peek(k int) byte {
@@ -253,7 +266,7 @@ func (s *scanner) scanWord(pos int) (int, token, string) {
 		if s.peek(0) == '(' {
 			open := s.off
 			s.off++
-			if s.skipBalanced(open) {
+			if s.skipBalanced(pos) {
 				return pos, tTyped, w + s.src[open:s.off]
 			}
 			return pos, tIllegal, s.src[pos:s.off]
@@ -265,7 +278,7 @@ func (s *scanner) scanWord(pos int) (int, token, string) {
 
 // skipBalanced moves past the parenthesis that matches the one at open,
 // stepping over quoted strings.
-func (s *scanner) skipBalanced(open int) bool {
+func (s *scanner) skipBalanced(start int) bool {
 	depth := 1
 	for s.off < len(s.src) {
 		c := s.src[s.off]
@@ -279,10 +292,13 @@ func (s *scanner) skipBalanced(open int) bool {
 				return true
 			}
 		case '"', '\'':
+			save := s.errh
+			s.errh = nil // reported below as one unterminated literal
 			s.scanString(s.off-1, c)
+			s.errh = save
 		}
 	}
-	s.error(open, "unterminated literal: missing ')'")
+	s.error(start, "unterminated literal: missing ')'")
 	return false
 }
 
