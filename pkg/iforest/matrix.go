@@ -1,0 +1,82 @@
+package iforest
+
+import (
+	"fmt"
+	"math"
+)
+
+// Matrix is a dense row-major feature matrix: row i, column j is
+// Data[i*Cols+j]. It is the X of scikit-learn's fit and score methods.
+type Matrix struct {
+	Rows, Cols int
+	Data       []float64
+}
+
+// NewMatrix wraps row-major data without copying.
+func NewMatrix(rows, cols int, data []float64) (Matrix, error) {
+	if rows < 0 || cols < 1 || len(data) != rows*cols {
+		return Matrix{}, fmt.Errorf("%w: matrix of %d rows x %d columns needs %d values, got %d", ErrInvalidInput, rows, cols, rows*cols, len(data))
+	}
+	return Matrix{Rows: rows, Cols: cols, Data: data}, nil
+}
+
+// MatrixFromColumns builds a matrix from equally long feature columns, the
+// shape of df[[field1, field2, ...]].
+func MatrixFromColumns(cols ...[]float64) (Matrix, error) {
+	if len(cols) == 0 {
+		return Matrix{}, fmt.Errorf("%w: no feature columns", ErrInvalidInput)
+	}
+	n := len(cols[0])
+	data := make([]float64, n*len(cols))
+	for j, c := range cols {
+		if len(c) != n {
+			return Matrix{}, fmt.Errorf("%w: column %d has %d rows, column 0 has %d", ErrInvalidInput, j, len(c), n)
+		}
+		for i, v := range c {
+			data[i*len(cols)+j] = v
+		}
+	}
+	return Matrix{Rows: n, Cols: len(cols), Data: data}, nil
+}
+
+// MatrixFromCodes builds a matrix from integer columns such as label codes
+// or frequencies (the encoders' output).
+func MatrixFromCodes(cols ...[]int64) (Matrix, error) {
+	fc := make([][]float64, len(cols))
+	for j, c := range cols {
+		fc[j] = make([]float64, len(c))
+		for i, v := range c {
+			fc[j][i] = float64(v)
+		}
+	}
+	return MatrixFromColumns(fc...)
+}
+
+// toFloat32 casts X to float32 as scikit-learn does before fitting and
+// scoring (trees compare float32 features with float64 thresholds), and
+// rejects what check_array rejects: NaN, infinity, and values that overflow
+// float32.
+func toFloat32(X Matrix, wantCols int) ([]float32, error) {
+	if X.Cols < 1 || len(X.Data) != X.Rows*X.Cols {
+		return nil, fmt.Errorf("%w: matrix of %d rows x %d columns has %d values", ErrInvalidInput, X.Rows, X.Cols, len(X.Data))
+	}
+	if wantCols > 0 && X.Cols != wantCols {
+		return nil, fmt.Errorf("%w: X has %d features, but the forest was fitted with %d", ErrInvalidInput, X.Cols, wantCols)
+	}
+	out := make([]float32, len(X.Data))
+	for i, v := range X.Data {
+		f := float32(v)
+		if math.IsNaN(v) || math.IsInf(float64(f), 0) {
+			what := "NaN"
+			switch {
+			case math.IsInf(v, 0):
+				what = "infinite"
+			case !math.IsNaN(v):
+				what = fmt.Sprintf("%g, too large for float32", v)
+			}
+			return nil, fmt.Errorf("%w: row %d, feature %d is %s; drop or fill such rows before scoring", ErrInvalidInput, i/X.Cols, i%X.Cols, what)
+		}
+		out[i] = f
+	}
+	return out, nil
+}

@@ -1,0 +1,175 @@
+package parity
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
+)
+
+// params are the IsolationForest arguments of a case, in scikit-learn's
+// names so the same map feeds the oracle.
+type params struct {
+	NEstimators   int     `json:"n_estimators"`
+	MaxSamples    any     `json:"max_samples"` // "auto", int or float
+	Contamination any     `json:"contamination"`
+	MaxFeatures   float64 `json:"max_features"`
+	RandomState   int64   `json:"random_state"`
+}
+
+func notebook() params {
+	return params{NEstimators: 100, MaxSamples: "auto", Contamination: 0.01, MaxFeatures: 1.0, RandomState: 42}
+}
+
+func (p params) config(workers int) iforest.Config {
+	c := iforest.DefaultConfig()
+	c.NEstimators, c.MaxFeatures, c.RandomState, c.Workers = p.NEstimators, p.MaxFeatures, p.RandomState, workers
+	switch v := p.MaxSamples.(type) {
+	case int:
+		c.MaxSamples = iforest.MaxSamplesCount(v)
+	case float64:
+		c.MaxSamples = iforest.MaxSamplesFraction(v)
+	}
+	switch v := p.Contamination.(type) {
+	case string:
+		c.Contamination = iforest.ContaminationAuto()
+	case float64:
+		c.Contamination = iforest.ContaminationFraction(v)
+	}
+	return c
+}
+
+// labelCase is a notebook run on one string column (nil = null).
+type labelCase struct {
+	name   string
+	values []*string
+	p      params
+}
+
+// floatCase is IsolationForest on float features.
+type floatCase struct {
+	name string
+	rows [][]float64
+	p    params
+}
+
+func rng(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x6b716c68756e74)) }
+
+// processNames are label texts chosen to exercise code-point ordering
+// (digits, upper case, lower case, non-ASCII).
+func processName(i int) string {
+	switch i % 5 {
+	case 0:
+		return fmt.Sprintf("proc%d.exe", i)
+	case 1:
+		return fmt.Sprintf("Svc_%03d.EXE", i)
+	case 2:
+		return strconv.Itoa(i * 7)
+	case 3:
+		return fmt.Sprintf("ñame-%d", i)
+	}
+	return fmt.Sprintf("a%d", i)
+}
+
+// zipfLabels draws n labels over k values with P(i) ~ 1/(i+1)^s.
+func zipfLabels(seed uint64, n, k int, s float64, nullShare float64) []*string {
+	r := rng(seed)
+	cum := make([]float64, k)
+	total := 0.0
+	for i := range cum {
+		total += 1 / math.Pow(float64(i+1), s)
+		cum[i] = total
+	}
+	names := make([]string, k)
+	for i := range names {
+		names[i] = processName(i)
+	}
+	out := make([]*string, n)
+	for i := range out {
+		if r.Float64() < nullShare {
+			continue
+		}
+		u := r.Float64() * total
+		j := 0
+		for cum[j] < u {
+			j++
+		}
+		out[i] = &names[j]
+	}
+	return out
+}
+
+func uniformLabels(seed uint64, n, k int) []*string {
+	r := rng(seed)
+	names := make([]string, k)
+	for i := range names {
+		names[i] = processName(i)
+	}
+	out := make([]*string, n)
+	for i := range out {
+		out[i] = &names[r.IntN(k)]
+	}
+	return out
+}
+
+// gaussRows draws n rows of d features around 0 with a few far outliers;
+// round > 0 rounds values to that many decimals, creating duplicates.
+func gaussRows(seed uint64, n, d int, round int) [][]float64 {
+	r := rng(seed)
+	out := make([][]float64, n)
+	for i := range out {
+		row := make([]float64, d)
+		for j := range row {
+			v := r.NormFloat64() * float64(j+1)
+			if r.IntN(100) == 0 {
+				v += 12 * float64(j+1)
+			}
+			if round > 0 {
+				p := math.Pow(10, float64(round))
+				v = math.Round(v*p) / p
+			}
+			row[j] = v
+		}
+		out[i] = row
+	}
+	return out
+}
+
+func labelCases() []labelCase {
+	nb := notebook()
+	with := func(f func(*params)) params { p := notebook(); f(&p); return p }
+	return []labelCase{
+		{"n200_uniform12", uniformLabels(1, 200, 12), nb},
+		{"n257_zipf40_reservoir", zipfLabels(2, 257, 40, 1.1, 0), with(func(p *params) { p.Contamination = 0.05; p.RandomState = 7 })},
+		{"n258_zipf_auto", zipfLabels(3, 258, 60, 1.0, 0.02), with(func(p *params) { p.Contamination = "auto" })},
+		{"n259_permutation", zipfLabels(4, 259, 30, 1.2, 0), with(func(p *params) { p.Contamination = 0.1 })},
+		{"n5000_zipf300", zipfLabels(5, 5000, 300, 1.1, 0.01), nb},
+		{"n25599_permutation", zipfLabels(6, 25599, 300, 1.1, 0), with(func(p *params) { p.RandomState = 123; p.Contamination = 0.02 })},
+		{"n25600_tracking_ratio_exactly_0.01", zipfLabels(7, 25600, 300, 1.1, 0), nb},
+		{"n40000_zipf300_tracking", zipfLabels(8, 40000, 300, 1.1, 0.005), nb},
+		{"n30000_three_values", uniformLabels(9, 30000, 3), with(func(p *params) { p.Contamination = 0.2; p.RandomState = 99 })},
+		{"n3000_uniform_maxsamples100", uniformLabels(10, 3000, 500), with(func(p *params) { p.MaxSamples = 100; p.Contamination = 0.03 })},
+		{"n4000_fraction0.05", zipfLabels(11, 4000, 200, 0.9, 0), with(func(p *params) { p.MaxSamples = 0.05 })},
+		{"n150_maxsamples_above_n", zipfLabels(12, 150, 20, 1.0, 0), with(func(p *params) { p.MaxSamples = 300; p.Contamination = 0.1 })},
+		{"n2000_37trees_seed_max", zipfLabels(13, 2000, 100, 1.3, 0), with(func(p *params) { p.NEstimators = 37; p.RandomState = 1<<32 - 1; p.Contamination = 0.5 })},
+		{"n5000_maxsamples1000", zipfLabels(14, 5000, 400, 1.0, 0), with(func(p *params) { p.MaxSamples = 1000; p.Contamination = 0.015 })},
+		{"n1000_one_value", uniformLabels(15, 1000, 1), nb},
+	}
+}
+
+func floatCases() []floatCase {
+	constantCol := gaussRows(21, 1000, 4, 1)
+	for i, row := range constantCol {
+		row[1] = 3.5        // constant feature
+		row[2] = float64(i % 3) // few values
+	}
+	return []floatCase{
+		{"float2_n2000", gaussRows(16, 2000, 2, 0), params{100, "auto", 0.02, 1.0, 3}},
+		{"float3_n30000_rounded_tracking_auto", gaussRows(17, 30000, 3, 1), params{100, "auto", "auto", 1.0, 42}},
+		{"float4_n300_maxfeatures0.5", gaussRows(18, 300, 4, 0), params{60, "auto", 0.05, 0.5, 5}},
+		{"float4_n1000_constant_and_few_values", constantCol, params{100, 128, 0.04, 1.0, 11}},
+		{"float4_n500_maxfeatures0.25_fraction", gaussRows(19, 500, 4, 2), params{50, 0.5, 0.1, 0.25, 2024}},
+	}
+}

@@ -1,0 +1,103 @@
+"""scikit-learn oracle for the Go parity tests (parity_test.go).
+
+Usage: /usr/bin/python3 sklearn_oracle.py MANIFEST.json OUT.json
+
+The manifest lists cases written by the Go test. For each case this script runs exactly the hunting
+notebook's pipeline (or IsolationForest on float features) and dumps everything the Go side must
+reproduce. Floats are written with float.hex() so that nothing is lost.
+"""
+import json
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.ensemble import IsolationForest
+from sklearn.ensemble._iforest import _average_path_length
+from sklearn.preprocessing import LabelEncoder
+
+
+def hexes(a):
+    return [float(v).hex() for v in np.asarray(a, dtype=np.float64).ravel()]
+
+
+def forest_dump(iso, X):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pred = iso.fit_predict(X)
+    dec = iso.decision_function(X)
+    ss = iso.score_samples(X)
+    trees = []
+    for est, feats in zip(iso.estimators_, iso.estimators_features_):
+        t = est.tree_
+        trees.append({
+            "features": [int(f) for f in feats],
+            "node_count": int(t.node_count),
+            "children_left": t.children_left.tolist(),
+            "children_right": t.children_right.tolist(),
+            "feature": t.feature.tolist(),
+            "threshold": hexes(t.threshold),
+            "n_node_samples": t.n_node_samples.tolist(),
+        })
+    return {
+        "max_samples_": int(iso.max_samples_),
+        "offset": float(iso.offset_).hex(),
+        "predict": pred.tolist(),
+        "decision_function": hexes(dec),
+        "score_samples": hexes(ss),
+        "trees": trees,
+        # Only the max_samples warning is part of the contract; pandas feature-name
+        # warnings are an artefact of fitting on a DataFrame.
+        "warnings": [str(w.message) for w in caught if str(w.message).startswith("max_samples")],
+    }
+
+
+def params(p):
+    ms = p.get("max_samples", "auto")
+    cont = p.get("contamination", 0.01)
+    return dict(n_estimators=p.get("n_estimators", 100), max_samples=ms, contamination=cont,
+                max_features=float(p.get("max_features", 1.0)), random_state=p.get("random_state", 42))
+
+
+def run_case(c):
+    kind = c["kind"]
+    if kind == "labels":
+        # The notebook, line for line.
+        df = pd.DataFrame({"field": pd.Series(c["values"], dtype=object)})
+        le = LabelEncoder()
+        df["Outlier"] = le.fit_transform(df["field"])
+        out = {"codes": df["Outlier"].tolist()}
+        out.update(forest_dump(IsolationForest(**params(c["params"])), df[["Outlier"]]))
+        return out
+    if kind == "floats":
+        X = np.array(c["rows"], dtype=np.float64)
+        return forest_dump(IsolationForest(**params(c["params"])), X)
+    if kind == "encode":
+        conv = {"s": str, "i": int, "f": float.fromhex, "b": bool}
+        vals = [None if t[0] == "none" else float("nan") if t[0] == "nan" else conv[t[0]](t[1]) for t in c["values"]]
+        arr = np.empty(len(vals), dtype=object)
+        arr[:] = vals
+        try:
+            codes = LabelEncoder().fit_transform(arr)
+            return {"codes": codes.tolist()}
+        except TypeError as e:
+            return {"error": str(e)}
+    if kind == "pathlength":
+        return {"values": hexes(_average_path_length(np.arange(c["n"], dtype=np.int64)))}
+    if kind == "pow":
+        x = np.array([float.fromhex(v) for v in c["x"]])
+        return {"values": hexes(2 ** (-x))}
+    raise ValueError("unknown case kind " + kind)
+
+
+def main():
+    manifest = json.load(open(sys.argv[1]))
+    res = {"sklearn": sklearn.__version__, "numpy": np.__version__, "pandas": pd.__version__, "cases": {}}
+    for c in manifest["cases"]:
+        res["cases"][c["name"]] = run_case(c)
+    json.dump(res, open(sys.argv[2], "w"))
+
+
+if __name__ == "__main__":
+    main()

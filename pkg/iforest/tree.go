@@ -1,0 +1,199 @@
+package iforest
+
+// One isolation tree, grown as scikit-learn 1.2.1 grows
+// ExtraTreeRegressor(max_features=1, splitter="random") inside
+// IsolationForest: depth-first, left child first, every random number drawn
+// from the splitter's xorshift generator in the same order.
+
+// node is the hot representation used for scoring. Nodes are stored in
+// pre-order, so the left child of node i is i+1.
+type node struct {
+	// value is the split threshold for an internal node; for a leaf it is
+	// the leaf's path term (nodes on the path + c(leaf rows)) - 1.0,
+	// computed once at fit time in numpy's operation order.
+	value float64
+	right int32 // right child (internal nodes)
+	col   int32 // column of X compared at this node; -1 for a leaf
+}
+
+// tree holds the hot nodes and, apart, the fields kept only for inspection.
+type tree struct {
+	nodes       []node
+	features    []int32   // estimators_features_: X's columns seen by the tree, in tree order
+	threshold   []float64 // tree_.threshold (-2 for leaves)
+	nodeSamples []int32   // tree_.n_node_samples
+	feature     []int32   // tree_.feature (index into features; -2 for leaves)
+}
+
+const (
+	randRMax         = 0x7FFFFFFF
+	featureThreshold = float32(1e-7) // FEATURE_THRESHOLD, a float32 in scikit-learn
+	treeUndefined    = -2
+)
+
+// splitRand is scikit-learn's our_rand_r: 32-bit xorshift, 0 replaced by 1.
+type splitRand uint32
+
+func (s *splitRand) next() uint32 {
+	x := uint32(*s)
+	if x == 0 {
+		x = 1
+	}
+	x ^= x << 13
+	x ^= x >> 17
+	x ^= x << 5
+	*s = splitRand(x)
+	return x % (randRMax + 1)
+}
+
+// intn is rand_int(low, high): low + r % (high - low).
+func (s *splitRand) intn(low, high int) int {
+	return low + int(s.next()%uint32(high-low))
+}
+
+// uniform is rand_uniform(low, high) = ((high - low) * r) / RAND_R_MAX + low,
+// each operation rounded separately (no fused multiply-add).
+func (s *splitRand) uniform(low, high float64) float64 {
+	r := float64(s.next())
+	return float64(float64((high-low)*r)/randRMax) + low
+}
+
+// treeBuilder holds a worker's scratch space; reused across trees.
+type treeBuilder struct {
+	x             []float32 // sampled rows x tree features, row-major
+	nf            int       // features seen by the tree
+	samples       []int32
+	xf            []float32
+	features      []int32 // the splitter's feature permutation state
+	constFeatures []int32
+	rng           splitRand
+	maxDepth      int
+	t             *tree
+}
+
+// grow builds a tree over the builder's sampled rows (already in ascending
+// row order, as scikit-learn's zero-weight trick leaves them).
+func (b *treeBuilder) grow(t *tree, nRows int, seed uint32, maxDepth int) {
+	b.t = t
+	b.rng = splitRand(seed)
+	b.maxDepth = maxDepth
+	b.samples = growI32(b.samples, nRows)
+	for i := range b.samples {
+		b.samples[i] = int32(i)
+	}
+	if cap(b.xf) < nRows {
+		b.xf = make([]float32, nRows)
+	}
+	b.xf = b.xf[:nRows]
+	b.features = growI32(b.features, b.nf)
+	b.constFeatures = growI32(b.constFeatures, b.nf)
+	for i := range b.features {
+		b.features[i] = int32(i)
+		b.constFeatures[i] = 0
+	}
+	b.node(0, nRows, 0, 0)
+	for i := range t.nodes {
+		if t.nodes[i].col >= 0 {
+			t.nodes[i].col = t.features[t.nodes[i].col]
+		}
+	}
+}
+
+// node adds the node holding samples[start:end] and, recursively, its
+// subtree. Pre-order recursion consumes the generator in the order of
+// scikit-learn's DepthFirstTreeBuilder stack (left popped first).
+func (b *treeBuilder) node(start, end, depth, nConstant int) {
+	t := b.t
+	id := len(t.nodes)
+	n := end - start
+	t.nodes = append(t.nodes, node{col: -1})
+	t.nodeSamples = append(t.nodeSamples, int32(n))
+	t.threshold = append(t.threshold, treeUndefined)
+	t.feature = append(t.feature, treeUndefined)
+	// min_samples_split = 2, min_samples_leaf = 1, min_weight_leaf = 0.
+	if depth < b.maxDepth && n >= 2 {
+		if f, thr, pos, nConst := b.split(start, end, nConstant); pos < end {
+			t.nodes[id] = node{value: thr, col: f}
+			t.threshold[id] = thr
+			t.feature[id] = f
+			b.node(start, pos, depth+1, nConst)
+			t.nodes[id].right = int32(len(t.nodes))
+			b.node(pos, end, depth+1, nConst)
+			return
+		}
+	}
+	// A leaf: (nodes on the path) + c(n) - 1.0, as sklearn's depths term.
+	t.nodes[id].value = float64(float64(depth+1)+AveragePathLength(n)) - 1.0
+}
+
+// split is RandomSplitter.node_split with max_features = 1: draw features
+// Fisher-Yates style, skipping known constant ones, until one is not
+// constant in the node; draw its threshold and partition. It returns
+// pos == end when every feature is constant (the node becomes a leaf).
+func (b *treeBuilder) split(start, end, nKnownConstants int) (feature int32, threshold float64, pos, nConstants int) {
+	const maxFeatures = 1
+	features, x, xf, samples, nf := b.features, b.x, b.xf, b.samples, b.nf
+	fi := nf
+	nFound, nDrawn := 0, 0
+	nTotal := nKnownConstants
+	nVisited := 0
+	pos = end
+	for fi > nTotal && (nVisited < maxFeatures || nVisited <= nFound+nDrawn) {
+		nVisited++
+		fj := b.rng.intn(nDrawn, fi-nFound)
+		if fj < nKnownConstants {
+			features[nDrawn], features[fj] = features[fj], features[nDrawn]
+			nDrawn++
+			continue
+		}
+		fj += nFound
+		cur := features[fj]
+		mn := x[int(samples[start])*nf+int(cur)]
+		mx := mn
+		xf[start] = mn
+		for p := start + 1; p < end; p++ {
+			v := x[int(samples[p])*nf+int(cur)]
+			xf[p] = v
+			if v < mn {
+				mn = v
+			} else if v > mx {
+				mx = v
+			}
+		}
+		if mx <= mn+featureThreshold {
+			features[fj], features[nTotal] = features[nTotal], cur
+			nFound++
+			nTotal++
+			continue
+		}
+		fi--
+		features[fi], features[fj] = features[fj], features[fi]
+		thr := b.rng.uniform(float64(mn), float64(mx))
+		if thr == float64(mx) {
+			thr = float64(mn)
+		}
+		p, pend := start, end
+		for p < pend {
+			if float64(xf[p]) <= thr {
+				p++
+			} else {
+				pend--
+				xf[p], xf[pend] = xf[pend], xf[p]
+				samples[p], samples[pend] = samples[pend], samples[p]
+			}
+		}
+		// Both sides are non-empty (min <= thr < max), so the split passes
+		// min_samples_leaf and, with one feature visited, is the best one.
+		feature, threshold, pos = cur, thr, pend
+	}
+	copy(features[:nKnownConstants], b.constFeatures[:nKnownConstants])
+	copy(b.constFeatures[nKnownConstants:nKnownConstants+nFound], features[nKnownConstants:nKnownConstants+nFound])
+	return feature, threshold, pos, nTotal
+}
+
+func growI32(b []int32, n int) []int32 {
+	if cap(b) < n {
+		return make([]int32, n)
+	}
+	return b[:n]
+}
