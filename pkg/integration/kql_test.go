@@ -197,6 +197,8 @@ func TestServiceFailures(t *testing.T) {
 	}{
 		{"forbidden", emulator.Fail(403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"), backend.StatusForbidden, "insufficient access"},
 		{"not found", emulator.Fail(404, "WorkspaceNotFoundError", "Workspace could not be found"), backend.StatusNotFound, "Workspace could not be found"},
+		{"throttled after retries", emulator.Throttle(200 * time.Millisecond), backend.StatusTooManyRequests, "429"},
+		{"gateway timeout", emulator.Fail(504, "GatewayTimeout", "The gateway did not receive a response in time"), backend.StatusTimeout, "did not receive a response"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

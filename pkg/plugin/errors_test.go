@@ -1,0 +1,40 @@
+package plugin
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/azureauth"
+	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
+	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
+	"github.com/kqlhunt/anomaly-datasource/pkg/settings"
+)
+
+func TestErrorResponse(t *testing.T) {
+	tests := []struct {
+		err    error
+		status backend.Status
+		source backend.ErrorSource
+	}{
+		{fmt.Errorf("%w: no workspace", settings.ErrInvalid), backend.StatusBadRequest, backend.ErrorSourceDownstream},
+		{fmt.Errorf("%w: msi", azureauth.ErrIdentityDisabled), backend.StatusBadRequest, backend.ErrorSourceDownstream},
+		{fmt.Errorf("%w: bad", querymodel.ErrInvalid), backend.StatusBadRequest, backend.ErrorSourceDownstream},
+		{fmt.Errorf("wrapped: %w", loganalytics.ErrForbidden), backend.StatusForbidden, backend.ErrorSourceDownstream},
+		{loganalytics.ErrThrottled, backend.StatusTooManyRequests, backend.ErrorSourceDownstream},
+		{loganalytics.ErrTimeout, backend.StatusTimeout, backend.ErrorSourceDownstream},
+		{loganalytics.ErrSignIn, backend.StatusUnauthorized, backend.ErrorSourceDownstream},
+		{backend.DownstreamError(errors.New("network down")), backend.StatusInternal, backend.ErrorSourceDownstream},
+		{errors.New("a bug"), backend.StatusInternal, backend.ErrorSourcePlugin},
+	}
+	for _, tt := range tests {
+		t.Run(tt.err.Error(), func(t *testing.T) {
+			got := errorResponse(tt.err)
+			if got.Status != tt.status || got.ErrorSource != tt.source || !errors.Is(got.Error, tt.err) {
+				t.Fatalf("got %d %q %v, want %d %q", got.Status, got.ErrorSource, got.Error, tt.status, tt.source)
+			}
+		})
+	}
+}
