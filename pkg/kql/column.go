@@ -218,6 +218,24 @@ func (c *column) gather(sel []int32) *column {
 	return out
 }
 
+// clip returns a shallow copy of the first n rows whose slices have no
+// spare capacity, so appending to it never writes into c's arrays.
+func (c *column) clip(n int) *column {
+	out := &column{typ: c.typ}
+	switch storageOf(c.typ) {
+	case stInt:
+		out.i = c.i[:n:n]
+	case stReal:
+		out.f = c.f[:n:n]
+	default:
+		out.s = c.s[:n:n]
+	}
+	if c.null != nil {
+		out.null = c.null[:n:n]
+	}
+	return out
+}
+
 const (
 	ticksPerSecond = 10_000_000
 	nsPerTick      = 100

@@ -27,11 +27,14 @@ func (f *frame) row(k int) int {
 }
 
 // indices returns an explicit selection vector (a fresh one if sel is nil).
-func (f *frame) indices() []int32 {
+func (f *frame) indices() []int32 { return f.firstIndices(f.rows()) }
+
+// firstIndices returns the physical indices of the first k rows.
+func (f *frame) firstIndices(k int) []int32 {
 	if f.sel != nil {
-		return f.sel
+		return f.sel[:k:k]
 	}
-	s := make([]int32, f.n)
+	s := make([]int32, k)
 	for i := range s {
 		s[i] = int32(i)
 	}
@@ -64,19 +67,17 @@ func frameOf(t *Table) *frame {
 	return &frame{schema: t.schema, cols: t.cols, n: t.n}
 }
 
-// toTable materializes the frame as a result table.
+// toTable materializes the frame as a result table. Columns shared with
+// loaded tables are clipped (capacity = length) so that nothing done to a
+// result, not even AppendRow, can reach the database's storage.
 func (f *frame) toTable(name string, maxRows int) *Table {
+	if maxRows > 0 && f.rows() > maxRows {
+		f = &frame{schema: f.schema, cols: f.cols, sel: f.indices()[:maxRows:maxRows], n: f.n}
+	}
 	g := f.dense()
-	t := &Table{name: name, schema: append([]ColumnSchema(nil), g.schema...), cols: g.cols, n: g.n}
-	if maxRows > 0 && t.n > maxRows {
-		sel := make([]int32, maxRows)
-		for i := range sel {
-			sel[i] = int32(i)
-		}
-		for i, c := range t.cols {
-			t.cols[i] = c.gather(sel)
-		}
-		t.n = maxRows
+	t := &Table{name: name, schema: append([]ColumnSchema(nil), g.schema...), cols: make([]*column, len(g.cols)), n: g.n}
+	for i, c := range g.cols {
+		t.cols[i] = c.clip(g.n)
 	}
 	return t
 }

@@ -2,6 +2,7 @@ package kql
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -178,5 +179,51 @@ func TestMultipleResultsAndMaxRows(t *testing.T) {
 	}
 	if len(res) != 2 || res[0].Name() != "PrimaryResult" || res[1].Name() != "Table_1" || res[1].Len() != 2 {
 		t.Fatalf("got %d tables", len(res))
+	}
+	// Truncating or appending to a result must not touch the loaded table.
+	res, err = db.Execute(context.Background(), "E", Options{MaxRows: 2})
+	if err != nil || res[0].Len() != 2 {
+		t.Fatalf("MaxRows: %v, %d rows", err, res[0].Len())
+	}
+	must(t, res[0].AppendRow(t0, "new.exe", "n", int64(9), 9.0))
+	res, err = db.Execute(context.Background(), "E | summarize count(), make_set(Name)", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tableRows(res[0]); !reflect.DeepEqual(got, R{{int64(5), `["a.exe","b.exe","c.exe"]`}}) {
+		t.Fatalf("the loaded table changed: %v", got)
+	}
+}
+
+// TestConcurrentExecute runs queries in parallel on one Database; run
+// with -race to check that execution shares no mutable state.
+func TestConcurrentExecute(t *testing.T) {
+	db := NewDatabase(newDeviceNetworkEvents(t, 2000, 5, notebookNow, 8*24*time.Hour))
+	queries := append([]string{
+		"DeviceNetworkEvents | summarize count() by bin(TimeGenerated, 1h) | order by TimeGenerated asc",
+		"DeviceNetworkEvents | extend x = strlen(DeviceName) | summarize arg_max(TimeGenerated, *) by DeviceName",
+	}, notebookQueries...)
+	want := make([][][]any, len(queries))
+	for i, q := range queries {
+		res, err := db.Execute(context.Background(), q, Options{Now: notebookNow})
+		must(t, err)
+		want[i] = tableRows(res[0])
+	}
+	errs := make(chan error, 8*len(queries))
+	for w := 0; w < 8; w++ {
+		go func() {
+			for i, q := range queries {
+				res, err := db.Execute(context.Background(), q, Options{Now: notebookNow})
+				if err == nil && !reflect.DeepEqual(tableRows(res[0]), want[i]) {
+					err = fmt.Errorf("query %d: different result under concurrency", i)
+				}
+				errs <- err
+			}
+		}()
+	}
+	for k := 0; k < 8*len(queries); k++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -69,7 +69,7 @@ func (x *execution) take(f *frame, ne expr, op string) *frame {
 	if n >= int64(f.rows()) {
 		return f
 	}
-	return &frame{schema: f.schema, cols: f.cols, sel: f.indices()[:n:n], n: f.n}
+	return &frame{schema: f.schema, cols: f.cols, sel: f.firstIndices(int(n)), n: f.n}
 }
 
 func (x *execution) distinct(f *frame, op *distinctOp) *frame {
