@@ -77,7 +77,7 @@ func TestTransportStreamsAndStopsMidBody(t *testing.T) {
 		w.Header().Set("X-Test", "1")
 		w.WriteHeader(201)
 		_, _ = w.Write([]byte("first")) // blocks until the client reads: nothing is buffered
-		<-r.Context().Done() // a long answer the client abandons
+		<-r.Context().Done()            // a long answer the client abandons
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", "https://x/", nil)
