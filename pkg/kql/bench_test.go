@@ -39,3 +39,25 @@ func BenchmarkNotebookDefaultQuery500k(b *testing.B) {
 	b.ReportMetric(float64(before.HeapInuse)/(1<<20), "table-MB")
 	b.ReportMetric(float64(peak-min(peak, before.HeapInuse))/(1<<20), "query-peak-MB")
 }
+
+// BenchmarkPluginQueries500k covers what the dashboards and pivots send.
+func BenchmarkPluginQueries500k(b *testing.B) {
+	tb := newDeviceNetworkEvents(b, 500_000, 1, notebookNow, 7*24*time.Hour)
+	db := NewDatabase(tb)
+	for _, bc := range []struct{ name, q string }{
+		{"timechart", "DeviceNetworkEvents | summarize count() by bin(TimeGenerated, 1h)"},
+		{"top10", "DeviceNetworkEvents | summarize count() by InitiatingProcessFileName | top 10 by count_"},
+		{"pivot-hasany", notebookQueries[3]},
+		{"macro-timefilter", `DeviceNetworkEvents | where ['TimeGenerated'] >= datetime(2024-05-07T00:00:00Z) and ['TimeGenerated'] <= datetime(2024-05-08T00:00:00Z) | where ['DeviceName'] in ("host-01.contoso.local", "host-02.contoso.local")`},
+		{"take1", "DeviceNetworkEvents | take 1"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := db.Execute(context.Background(), bc.q, Options{Now: notebookNow}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

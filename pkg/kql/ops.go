@@ -100,6 +100,9 @@ func inferName(ce *cexpr, e expr, fallback string) string {
 	if ce.col >= 0 {
 		return ce.name
 	}
+	if id, ok := e.(*identExpr); ok {
+		return id.name // a let-bound scalar
+	}
 	if call, ok := e.(*callExpr); ok && (call.name == "bin" || call.name == "floor") && len(call.args) > 0 {
 		if id, ok := call.args[0].(*identExpr); ok {
 			return id.name
