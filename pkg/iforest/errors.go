@@ -13,7 +13,8 @@ var (
 	ErrInvalidInput = errors.New("invalid isolation forest input")
 	// ErrNotFitted: scoring was asked of a forest that has not been fitted.
 	ErrNotFitted = errors.New("isolation forest is not fitted")
-	// ErrMixedTypes: LabelEncode was given strings and numbers together
-	// (scikit-learn raises TypeError).
-	ErrMixedTypes = errors.New("encoders require their input to be uniformly strings or numbers")
+	// ErrMixedTypes: LabelEncode was given strings and numbers together.
+	// The text is scikit-learn 1.2.1's TypeError, which the wrapping error
+	// completes with the list of types found.
+	ErrMixedTypes = errors.New("Encoders require their input to be uniformly strings or numbers")
 )

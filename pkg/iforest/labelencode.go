@@ -24,7 +24,7 @@ func LabelEncode(values []any) (codes []int64, classes []any, err error) {
 		return nil, nil, err
 	}
 	if g.hasString && g.hasNumber {
-		return nil, nil, fmt.Errorf("%w: Encoders require their input argument must be uniformly strings or numbers. Got %s", ErrMixedTypes, g.typeList())
+		return nil, nil, fmt.Errorf("%w. Got %s", ErrMixedTypes, g.typeList())
 	}
 	order := make([]int, len(g.reps))
 	for i := range order {

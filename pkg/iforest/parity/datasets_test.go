@@ -156,13 +156,14 @@ func labelCases() []labelCase {
 		{"n2000_37trees_seed_max", zipfLabels(13, 2000, 100, 1.3, 0), with(func(p *params) { p.NEstimators = 37; p.RandomState = 1<<32 - 1; p.Contamination = 0.5 })},
 		{"n5000_maxsamples1000", zipfLabels(14, 5000, 400, 1.0, 0), with(func(p *params) { p.MaxSamples = 1000; p.Contamination = 0.015 })},
 		{"n1000_one_value", uniformLabels(15, 1000, 1), nb},
+		{"n1000_one_value_auto", uniformLabels(15, 1000, 1), with(func(p *params) { p.Contamination = "auto" })},
 	}
 }
 
 func floatCases() []floatCase {
 	constantCol := gaussRows(21, 1000, 4, 1)
 	for i, row := range constantCol {
-		row[1] = 3.5        // constant feature
+		row[1] = 3.5            // constant feature
 		row[2] = float64(i % 3) // few values
 	}
 	return []floatCase{
