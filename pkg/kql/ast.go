@@ -121,9 +121,12 @@ type (
 		at   int
 		cols []namedExpr
 	}
+	// projectAwayOp drops the named columns, or with keep (project-keep)
+	// keeps only them, in the table's order.
 	projectAwayOp struct {
 		at    int
 		names []identExpr // may contain * wildcards
+		keep  bool
 	}
 	projectRenameOp struct {
 		at       int

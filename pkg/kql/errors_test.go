@@ -31,7 +31,8 @@ func TestSyntaxErrors(t *testing.T) {
 		{"  \n  // only a comment\n", "<EOF>", 3, 1},
 		{"E | where N > 1x", "1x", 1, 15},
 		{"E | where Name == datetime(2024", "datetime(2024", 1, 19},
-		{"E | where " + strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200), "(", 1, 110},
+		{"E | where " + strings.Repeat("(", 600) + "1" + strings.Repeat(")", 600), "(", 1, 510},
+		{"E | where " + strings.Repeat("N + ", 600) + "1", "+", 1, 2005},
 	}
 	for _, tc := range tests {
 		_, err := db.Execute(context.Background(), tc.q, Options{})

@@ -50,6 +50,8 @@ func TestOperators(t *testing.T) {
 		{`E | project strlen(Name) | take 1`, S{{"Column1", TypeLong}}, R{{int64(5)}}},
 		{`E | project-away TimeGenerated, R, Cat | take 1`, S{{"Name", TypeString}, {"N", TypeLong}}, R{{"a.exe", int64(3)}}},
 		{`E | project-away *e* | take 1`, S{{"Cat", TypeString}, {"N", TypeLong}, {"R", TypeReal}}, R{{"x", int64(3), 1.5}}},
+		{`E | project-keep N*, R | take 1`, S{{"Name", TypeString}, {"N", TypeLong}, {"R", TypeReal}}, R{{"a.exe", int64(3), 1.5}}},
+		{`E | project-keep Name, TimeGenerated | take 1`, S{{"TimeGenerated", TypeDateTime}, {"Name", TypeString}}, R{{t0, "a.exe"}}},
 		{`E | project-rename Program = Name, Category = Cat | project Program, Category | take 1`,
 			S{{"Program", TypeString}, {"Category", TypeString}}, R{{"a.exe", "x"}}},
 		{`E | project-reorder N, Name | project-away TimeGenerated, R, Cat | take 1`,

@@ -213,15 +213,19 @@ func (x *execution) resolveNames(f *frame, names []identExpr, op string) [][]int
 }
 
 func (x *execution) projectAway(f *frame, op *projectAwayOp) *frame {
-	drop := map[int]bool{}
-	for _, idx := range x.resolveNames(f, op.names, "project-away") {
+	name := "project-away"
+	if op.keep {
+		name = "project-keep"
+	}
+	listed := map[int]bool{}
+	for _, idx := range x.resolveNames(f, op.names, name) {
 		for _, i := range idx {
-			drop[i] = true
+			listed[i] = true
 		}
 	}
 	out := &frame{sel: f.sel, n: f.n}
 	for i := range f.schema {
-		if !drop[i] {
+		if listed[i] == op.keep {
 			out.schema = append(out.schema, f.schema[i])
 			out.cols = append(out.cols, f.cols[i])
 		}

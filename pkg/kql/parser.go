@@ -3,8 +3,9 @@ package kql
 import "strings"
 
 // maxDepth caps expression and subquery nesting so that hostile input
-// cannot exhaust the stack (as go/parser does).
-const maxDepth = 100
+// cannot exhaust the stack (as go/parser does). Chains of binary operators
+// (a or b or c ...) build equally deep trees, so they count too.
+const maxDepth = 500
 
 type tokInfo struct {
 	pos, end int
@@ -21,6 +22,8 @@ type parser struct {
 	p     int
 	errs  errorList
 	depth int
+	// chainDepth is the part of depth added by binary chains.
+	chainDepth int
 }
 
 type bailout struct{}
@@ -108,6 +111,13 @@ func (p *parser) enter() {
 }
 
 func (p *parser) leave() { p.depth-- }
+
+// chain counts one more operand of a binary chain against maxDepth; the
+// depth is restored when the enclosing parseExpr returns.
+func (p *parser) chain() {
+	p.enter()
+	p.chainDepth++
+}
 
 func (p *parser) parseQuery() []statement {
 	var stmts []statement
@@ -244,6 +254,8 @@ func (p *parser) parseOperator() operator {
 		return &projectAwayOp{at: t.pos, names: p.parseNameList()}
 	case "project-reorder":
 		return &projectReorderOp{at: t.pos, names: p.parseNameList()}
+	case "project-keep":
+		return &projectAwayOp{at: t.pos, names: p.parseNameList(), keep: true}
 	case "project-rename":
 		op := &projectRenameOp{at: t.pos}
 		for {

@@ -5,9 +5,15 @@ package kql
 
 func (p *parser) parseExpr() expr {
 	p.enter()
-	defer p.leave()
+	saved := p.chainDepth
+	defer func() {
+		p.depth -= p.chainDepth - saved
+		p.chainDepth = saved
+		p.leave()
+	}()
 	x := p.parseAnd()
 	for p.isWord("or") {
+		p.chain()
 		t := p.next()
 		x = &binaryExpr{at: t.pos, op: "or", x: x, y: p.parseAnd()}
 	}
@@ -17,6 +23,7 @@ func (p *parser) parseExpr() expr {
 func (p *parser) parseAnd() expr {
 	x := p.parseCompare()
 	for p.isWord("and") {
+		p.chain()
 		t := p.next()
 		x = &binaryExpr{at: t.pos, op: "and", x: x, y: p.parseCompare()}
 	}
@@ -87,6 +94,7 @@ func (p *parser) parseCompare() expr {
 func (p *parser) parseAdditive() expr {
 	x := p.parseMul()
 	for p.cur().tok == tPlus || p.cur().tok == tMinus {
+		p.chain()
 		t := p.next()
 		x = &binaryExpr{at: t.pos, op: t.lit, x: x, y: p.parseMul()}
 	}
@@ -96,6 +104,7 @@ func (p *parser) parseAdditive() expr {
 func (p *parser) parseMul() expr {
 	x := p.parseUnary()
 	for p.cur().tok == tStar || p.cur().tok == tSlash || p.cur().tok == tPercent {
+		p.chain()
 		t := p.next()
 		x = &binaryExpr{at: t.pos, op: t.lit, x: x, y: p.parseUnary()}
 	}

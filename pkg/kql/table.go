@@ -1,13 +1,3 @@
-// Package kql is a KQL (Kusto Query Language) engine over in-memory typed,
-// columnar tables. It implements the subset of KQL that the KQL Anomaly
-// Hunting plugin, its notebook queries and Grafana's macros produce, with the
-// result column names, types and error shapes of Azure Log Analytics, so that
-// the built-in demo workspace behaves like the real service.
-//
-// The package is organised like go/scanner and go/parser: scanner.go turns
-// text into tokens with byte positions, parser.go builds the syntax tree in
-// ast.go, and the eval*.go files compile that tree into closures over row
-// indices of typed columns (no per-row boxing), which run in Execute.
 package kql
 
 import (

@@ -1,0 +1,92 @@
+// Package kql is a KQL (Kusto Query Language) engine over in-memory typed,
+// columnar tables. It implements the subset of KQL that the KQL Anomaly
+// Hunting plugin, its notebook queries and Grafana's macros produce, with
+// the result column names, types and error shapes of Azure Log Analytics, so
+// that the built-in demo workspace behaves like the real service.
+//
+// # Structure
+//
+// The package is organised like go/scanner and go/parser: scanner.go turns
+// text into tokens with byte positions (errors go to a handler and scanning
+// goes on), parser.go and parser_expr.go build the tree in ast.go by
+// recursive descent, abandoning the parse at the first error with a private
+// bailout panic recovered only in parse, and capping nesting at maxDepth.
+// Only the first syntax error is reported, as the service does; there is no
+// resynchronisation. compile*.go and funcs*.go turn each scalar expression
+// into a typed closure over physical row indices (no per-row boxing,
+// constants folded, regexes and in-sets built once per query); ops*.go,
+// summarize.go and union.go run the tabular operators over frames, which
+// pair the typed columns with a selection vector so that where and sort
+// copy no column data.
+//
+// # Supported
+//
+// Statements: let for scalars (let x = ago(1d);) and tabular expressions
+// (let T = Table | where ...;), queries separated by ';' (the first result
+// is PrimaryResult, then Table_1, ...).
+//
+// Sources: a table name (also ['Name']), union [kind=...] [withsource=Col]
+// of tables and (subqueries), print [Name =] expr, ....
+//
+// Tabular operators: where (filter), project (renames, Name = expr),
+// project-away and project-reorder (with * wildcards), project-rename,
+// extend, summarize (aggregations [by keys], keys may be named and use bin),
+// order by / sort by (asc, desc, nulls first|last; default desc with nulls
+// last), take / limit, top N by, distinct (columns or *), count, union,
+// render (accepted and ignored).
+//
+// Aggregations: count(), countif(), dcount() (exact), min(), max(), sum(),
+// avg(), make_set() and make_list() (with an optional size), arg_max() and
+// arg_min() (with columns or *), take_any(). Names as Log Analytics gives
+// them: count_, countif_, dcount_X, min_X, max_X, sum_X, avg_X, set_X,
+// list_X; arg_max(T, A) gives columns T and A; repeated names get 1, 2, ...
+//
+// Scalar operators: and, or (three-valued), ==, !=, <>, <, <=, >, >=, =~,
+// !~, has, has_cs, hasprefix, hassuffix (and _cs), contains, contains_cs,
+// startswith, startswith_cs, endswith, endswith_cs, each with a ! negation,
+// in, !in, in~, !in~ (lists of constants, dynamic arrays expanded, or
+// expressions), has_any, has_all, matches regex (RE2, constant pattern),
+// between and !between (x between (a .. b); datetime .. timespan too),
+// + - * / % with Kusto's typing (int, long, real promotion; datetime and
+// timespan arithmetic; integer division by zero is null), unary - and +.
+//
+// Functions: ago, now, bin and floor, tostring, toint, tolong, todouble,
+// toreal, todatetime, totimespan, tobool, tolower, toupper, strlen, strcat,
+// substring, iff, iif, case, coalesce, ipv4_is_private, isempty,
+// isnotempty, isnull, isnotnull, not, abs.
+//
+// Literals: "..." and '...' with backslash escapes, @"..." verbatim (""
+// for a quote), h"..." obfuscated, ```...``` multi-line; long (123, 0x1F),
+// real (1.5, 1e3); timespans (1d, 2h, 30m, 10s, 100ms, 1.5h, 10microsecond,
+// 5tick, time(1.02:03:04), timespan(2d)); datetime(2024-05-01),
+// datetime(2024-05-01T00:00:00.123Z), datetime(2024-05-01 10:00); typed
+// literals int(..), long(..), real(..), bool(..), guid(..), decimal(..),
+// dynamic(JSON), each also (null); true, false; // comments.
+//
+// Semantics: has matches whole terms case-insensitively (a term is a run
+// of ASCII letters and digits, any non-ASCII character counting as a
+// letter; a needle edge that is not alphanumeric needs no boundary), ==
+// on strings is case-sensitive, contains is not and contains_cs is.
+// Strings are never null (a null string reads as ""), so isnull("") is
+// false and isempty("") true; other types keep nulls, comparisons with
+// null are null and where drops them. Datetimes and timespans have Kusto's
+// 100 ns resolution; bin on datetimes counts from 0001-01-01 as Kusto does.
+//
+// # Not supported
+//
+// join, lookup, mv-expand, parse, make-series, range, datatable, search,
+// materialize, user-defined functions, let with lambdas, dynamic property
+// access (d.x, d["x"]), toscalar, in with a subquery, the many scalar
+// functions not listed above, approximate dcount (the count is exact) and
+// the query-result cache. Using any of them gives a SYN0002 or SEM0100
+// error rather than a wrong answer.
+//
+// # Safety
+//
+// Execute is safe for concurrent use on one Database (tables are read-only
+// once loaded and each call has its own state). Long loops check the
+// context every 16384 rows. A panic inside the engine is a bug; rather than
+// crash a server, Execute converts it into an *Error with Code
+// "InternalServiceError" (the stack is kept as the unwrapped cause). The
+// fuzz tests in fuzz_test.go exist so that this path never runs.
+package kql
