@@ -87,6 +87,10 @@ func TestOperators(t *testing.T) {
 			R{{4.0, "c.exe", ""}}},
 		{`E | summarize arg_min(N, Name) by Cat`, S{{"Cat", TypeString}, {"N", TypeLong}, {"Name", TypeString}},
 			R{{"x", int64(3), "a.exe"}, {"y", int64(1), "b.exe"}, {"", int64(2), "c.exe"}}},
+		{`E | extend N = iff(Name == "c.exe", long(null), N) | summarize count() by N`, S{{"N", TypeLong}, {"count_", TypeLong}},
+			R{{int64(3), int64(1)}, {int64(1), int64(1)}, {nil, int64(2)}, {int64(5), int64(1)}}},
+		{`E | summarize count() by R`, S{{"R", TypeReal}, {"count_", TypeLong}},
+			R{{1.5, int64(1)}, {2.5, int64(1)}, {0.5, int64(1)}, {4.0, int64(1)}, {nil, int64(1)}}},
 		{`E | summarize by Name`, S{{"Name", TypeString}}, R{{"a.exe"}, {"b.exe"}, {"c.exe"}}},
 		// order: default descending; nulls last descending, first ascending
 		{`E | order by N | project N`, S{{"N", TypeLong}}, R{{int64(5)}, {int64(3)}, {int64(2)}, {int64(1)}, {nil}}},

@@ -47,8 +47,7 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 		aggSchema = append(aggSchema, schema...)
 	}
 
-	groups := map[string]int32{}
-	var buf []byte
+	grp := newGrouper(keys)
 	ngroups := 0
 	n := f.rows()
 	for k := 0; k < n; k++ {
@@ -57,15 +56,9 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 		}
 		r := f.row(k)
 		g := 0
-		if len(keys) > 0 {
-			buf = buf[:0]
-			for _, ke := range keys {
-				buf = encodeKey(buf, ke.typ, ke.eval(r))
-			}
-			gi, ok := groups[string(buf)]
-			if !ok {
-				gi = int32(ngroups)
-				groups[string(buf)] = gi
+		if grp != nil {
+			gi, isNew := grp.group(r, int32(ngroups))
+			if isNew {
 				ngroups++
 				for i, ke := range keys {
 					out.cols[i].appendValue(ke.eval(r))
@@ -86,6 +79,80 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 	out.schema = uniqueNames(append(out.schema, aggSchema...))
 	out.n = ngroups
 	return out
+}
+
+// grouper maps a row to its group number, assigning next to a new group.
+type grouper interface {
+	group(r int, next int32) (g int32, isNew bool)
+}
+
+// newGrouper picks a map keyed directly by the value for the common single
+// int-like or string key (timecharts, top-N by name), and an encoded
+// composite key otherwise. Nil means no keys: one group.
+func newGrouper(keys []*cexpr) grouper {
+	switch {
+	case len(keys) == 0:
+		return nil
+	case len(keys) == 1 && storageOf(keys[0].typ) == stInt:
+		return &intGrouper{e: keys[0].eval, m: map[int64]int32{}, null: -1}
+	case len(keys) == 1 && keys[0].typ == TypeString:
+		return &stringGrouper{e: keys[0].eval, m: map[string]int32{}}
+	}
+	return &encodedGrouper{keys: keys, m: map[string]int32{}}
+}
+
+type intGrouper struct {
+	e    func(int) value
+	m    map[int64]int32
+	null int32
+}
+
+func (g *intGrouper) group(r int, next int32) (int32, bool) {
+	v := g.e(r)
+	if v.null {
+		if g.null < 0 {
+			g.null = next
+			return next, true
+		}
+		return g.null, false
+	}
+	if gi, ok := g.m[v.i]; ok {
+		return gi, false
+	}
+	g.m[v.i] = next
+	return next, true
+}
+
+type stringGrouper struct {
+	e func(int) value
+	m map[string]int32
+}
+
+func (g *stringGrouper) group(r int, next int32) (int32, bool) {
+	s := g.e(r).s
+	if gi, ok := g.m[s]; ok {
+		return gi, false
+	}
+	g.m[s] = next
+	return next, true
+}
+
+type encodedGrouper struct {
+	keys []*cexpr
+	m    map[string]int32
+	buf  []byte
+}
+
+func (g *encodedGrouper) group(r int, next int32) (int32, bool) {
+	g.buf = g.buf[:0]
+	for _, ke := range g.keys {
+		g.buf = encodeKey(g.buf, ke.typ, ke.eval(r))
+	}
+	if gi, ok := g.m[string(g.buf)]; ok {
+		return gi, false
+	}
+	g.m[string(g.buf)] = next
+	return next, true
 }
 
 // encodeKey appends a self-delimiting encoding of v to buf.
