@@ -70,7 +70,7 @@ func (c *compiler) in(e *inExpr) *cexpr {
 	for _, el := range elems {
 		if !(isStringy(x.typ) && isStringy(el.typ) || isNumeric(x.typ) && isNumeric(el.typ) ||
 			x.typ == el.typ) {
-			c.fail(el.pos(e), "'%s': cannot compare %s with %s", e.op, x.typ, el.typ)
+			c.fail(e.at, "'%s': cannot compare %s with %s", e.op, x.typ, el.typ)
 		}
 	}
 	if !allConst {
@@ -147,7 +147,3 @@ func (c *compiler) in(e *inExpr) *cexpr {
 	}
 	return foldExpr(out, x)
 }
-
-// pos gives an element's position for messages (expanded dynamic elements
-// point at the list).
-func (ce *cexpr) pos(e *inExpr) int { return e.at }

@@ -122,6 +122,7 @@ func TestOperators(t *testing.T) {
 		  E | where TimeGenerated > cutoff and N >= big | project N`, S{{"N", TypeLong}}, R{{int64(2)}, {int64(5)}}},
 		{`let T = E | where N > 2; T | count`, S{{"Count", TypeLong}}, R{{int64(2)}}},
 		{`let E = E | where N > 2; E | count`, S{{"Count", TypeLong}}, R{{int64(2)}}},
+		{`print ['and'] = 1, ['where'] = 2 | where ['and'] < ['where'] | project ['by'] = ['and']`, S{{"by", TypeLong}}, R{{int64(1)}}},
 		{`print 1`, S{{"print_0", TypeLong}}, R{{int64(1)}}},
 		{`print x = 1, y = "a"`, S{{"x", TypeLong}, {"y", TypeString}}, R{{int64(1), "a"}}},
 		// what the plugin generates

@@ -89,7 +89,12 @@ func (p *parser) expect(tok token) tokInfo {
 	return p.next()
 }
 
-func (p *parser) isWord(w string) bool { t := p.cur(); return t.tok == tIdent && t.lit == w }
+// isWord reports whether the current token is the keyword w; a bracketed
+// name such as ['where'] is always a name, never a keyword.
+func (p *parser) isWord(w string) bool {
+	t := p.cur()
+	return t.tok == tIdent && t.lit == w && p.src[t.pos] != '['
+}
 
 func (p *parser) expectWord(w string) tokInfo {
 	if !p.isWord(w) {
@@ -241,7 +246,7 @@ func (p *parser) parseUnionArgs() (withSource string, legs []*pipeline) {
 
 func (p *parser) parseOperator() operator {
 	t := p.cur()
-	if t.tok != tIdent {
+	if t.tok != tIdent || p.src[t.pos] == '[' {
 		p.fail("expected an operator")
 	}
 	p.next()

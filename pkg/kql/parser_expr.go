@@ -57,6 +57,9 @@ func (p *parser) parseCompare() expr {
 		}
 		return &binaryExpr{at: t.pos, op: op, x: x, y: p.parseAdditive()}
 	case tIdent:
+		if p.src[t.pos] == '[' {
+			return x // a bracketed name is never an operator
+		}
 		switch {
 		case stringOps[t.lit]:
 			p.next()

@@ -13,13 +13,12 @@ func (x *execution) union(in *frame, legs []*pipeline, withSource string) *frame
 		frames = append(frames, in)
 		origins = append(origins, "union_arg0")
 	}
-	for i, p := range legs {
+	for _, p := range legs {
 		frames = append(frames, x.run(p))
 		name := "union_arg" + strconv.Itoa(len(origins))
 		if ts, ok := p.src.(*tableSource); ok && len(p.ops) == 0 {
 			name = ts.name
 		}
-		_ = i
 		origins = append(origins, name)
 	}
 	types := map[string][]Type{}
