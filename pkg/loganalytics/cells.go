@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Cell parsers: each reads one non-null raw JSON cell. Numbers are accepted
@@ -24,6 +25,15 @@ func isNull(raw json.RawMessage) bool {
 // text returns a JSON string's value, or the raw JSON text of anything else.
 func text(raw json.RawMessage) (string, bool, error) {
 	raw = bytes.TrimSpace(raw)
+	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		// The common case, a string without escapes, needs no decoder;
+		// invalid UTF-8 becomes U+FFFD as encoding/json would make it.
+		s := string(raw[1 : len(raw)-1])
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		return s, true, nil
+	}
 	if len(raw) > 0 && raw[0] == '"' {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {

@@ -1,9 +1,12 @@
 package loganalytics
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -26,6 +29,17 @@ type FrameMeta struct {
 // becomes a warning notice on the primary frame (an empty one is made when
 // the answer has no table), so the rows that did come back are kept.
 func toFrames(r *wireResponse, q Query, timespan string, partial *ServiceError) (data.Frames, error) {
+	meta := func(types []string) *data.FrameMeta {
+		return &data.FrameMeta{
+			ExecutedQueryString: q.KQL,
+			Custom: &FrameMeta{
+				Workspace:            q.Workspace,
+				AdditionalWorkspaces: q.AdditionalWorkspaces,
+				Timespan:             timespan,
+				ColumnTypes:          types,
+			},
+		}
+	}
 	frames := make(data.Frames, 0, len(r.Tables))
 	for i := range r.Tables {
 		t := &r.Tables[i]
@@ -37,15 +51,7 @@ func toFrames(r *wireResponse, q Query, timespan string, partial *ServiceError) 
 		for j, c := range t.Columns {
 			types[j] = c.Type
 		}
-		f.Meta = &data.FrameMeta{
-			ExecutedQueryString: q.KQL,
-			Custom: &FrameMeta{
-				Workspace:            q.Workspace,
-				AdditionalWorkspaces: q.AdditionalWorkspaces,
-				Timespan:             timespan,
-				ColumnTypes:          types,
-			},
-		}
+		f.Meta = meta(types)
 		if t.Name == PrimaryTable {
 			frames = append(data.Frames{f}, frames...)
 		} else {
@@ -54,92 +60,119 @@ func toFrames(r *wireResponse, q Query, timespan string, partial *ServiceError) 
 	}
 	if partial != nil {
 		if len(frames) == 0 {
-			frames = append(frames, data.NewFrame(PrimaryTable).SetMeta(&data.FrameMeta{
-				ExecutedQueryString: q.KQL,
-				Custom:              &FrameMeta{Workspace: q.Workspace, AdditionalWorkspaces: q.AdditionalWorkspaces, Timespan: timespan, ColumnTypes: []string{}},
-			}))
+			frames = append(frames, data.NewFrame(PrimaryTable).SetMeta(meta([]string{})))
 		}
 		frames[0].AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning, Text: partial.Error()})
 	}
 	return frames, nil
 }
 
-// tableFrame builds one frame, one field per column.
+// tableFrame builds one frame, one field per column, reading the rows
+// array one cell at a time straight into typed columns.
 func tableFrame(t *wireTable) (*data.Frame, error) {
-	for r, row := range t.Rows {
-		if len(row) != len(t.Columns) {
-			return nil, fmt.Errorf("%w: table %s, row %d has %d values for %d columns", ErrDecode, t.Name, r+1, len(row), len(t.Columns))
+	cols := make([]column, len(t.Columns))
+	for c, col := range t.Columns {
+		cols[c] = newColumn(col.Type)
+	}
+	rows := bytes.TrimSpace(t.Rows)
+	if len(rows) > 0 && !bytes.Equal(rows, []byte("null")) {
+		err := scanRows(rows,
+			func(r, c int, v []byte) error {
+				if c >= len(cols) {
+					return nil // counted, reported at the row's end
+				}
+				if err := cols[c].add(v); err != nil {
+					return &CellError{Table: t.Name, Column: t.Columns[c].Name, Type: t.Columns[c].Type, Row: r + 1, Value: truncate(string(v), 64), Err: err}
+				}
+				return nil
+			},
+			func(r, n int) error {
+				if n != len(cols) {
+					return fmt.Errorf("%w: table %s: row %d has %d values for %d columns", ErrDecode, t.Name, r+1, n, len(cols))
+				}
+				return nil
+			})
+		if err != nil && !errors.Is(err, ErrDecode) { // a malformed rows array
+			return nil, fmt.Errorf("%w: table %s: %v", ErrDecode, t.Name, err)
+		}
+		if err != nil { // *CellError or a row of the wrong width
+			return nil, err
 		}
 	}
 	f := data.NewFrame(t.Name)
-	for c := range t.Columns {
-		field, err := columnField(t, c)
-		if err != nil {
-			return nil, err
-		}
-		f.Fields = append(f.Fields, field)
+	for c, col := range cols {
+		f.Fields = append(f.Fields, col.field(t.Columns[c].Name))
 	}
 	return f, nil
 }
 
-// columnField converts column c, picking the field type from the KQL type
-// and the nullable variant only when the column holds a null.
-func columnField(t *wireTable, c int) (*data.Field, error) {
-	nullable := false
-	for _, row := range t.Rows {
-		if isNull(row[c]) {
-			nullable = true
-			break
-		}
-	}
-	switch strings.ToLower(t.Columns[c].Type) {
-	case "datetime", "date":
-		return buildField(t, c, nullable, parseTime)
+// column accumulates one column's cells.
+type column interface {
+	add(cell json.RawMessage) error
+	field(name string) *data.Field
+}
+
+// newColumn picks the field type from the KQL column type.
+func newColumn(kqlType string) column {
+	switch strings.ToLower(kqlType) {
+	case "datetime":
+		return &typedColumn[time.Time]{parse: parseTime}
 	case "long":
-		return buildField(t, c, nullable, parseInt64)
+		return &typedColumn[int64]{parse: parseInt64}
 	case "int":
-		return buildField(t, c, nullable, parseInt32)
-	case "real", "double", "decimal":
-		return buildField(t, c, nullable, parseFloat)
-	case "bool", "boolean":
-		return buildField(t, c, nullable, parseBool)
+		return &typedColumn[int32]{parse: parseInt32}
+	case "real", "decimal":
+		return &typedColumn[float64]{parse: parseFloat}
+	case "bool":
+		return &typedColumn[bool]{parse: parseBool}
 	case "dynamic":
-		return buildField(t, c, nullable, parseDynamic)
-	default: // string, guid, timespan and anything newer
-		return buildField(t, c, nullable, parseString)
+		return &typedColumn[string]{parse: parseDynamic}
+	default: // string, guid, timespan and any type added later
+		return &typedColumn[string]{parse: parseString}
 	}
 }
 
-// buildField fills a []T or, when nullable, a []*T field.
-func buildField[T any](t *wireTable, c int, nullable bool, parse func(json.RawMessage) (T, error)) (*data.Field, error) {
-	name := t.Columns[c].Name
-	if nullable {
-		vals := make([]*T, len(t.Rows))
-		for r, row := range t.Rows {
-			if isNull(row[c]) {
-				continue
-			}
-			v, err := parse(row[c])
-			if err != nil {
-				return nil, cellError(t, c, r, err)
-			}
-			vals[r] = &v
-		}
-		return data.NewField(name, nil, vals), nil
-	}
-	vals := make([]T, len(t.Rows))
-	for r, row := range t.Rows {
-		v, err := parse(row[c])
-		if err != nil {
-			return nil, cellError(t, c, r, err)
-		}
-		vals[r] = v
-	}
-	return data.NewField(name, nil, vals), nil
+// typedColumn keeps the values in a []T with a null mask; the field is the
+// nullable []*T variant only when a null was seen.
+type typedColumn[T any] struct {
+	parse   func(json.RawMessage) (T, error)
+	vals    []T
+	nulls   []bool
+	anyNull bool
 }
 
-func cellError(t *wireTable, c, r int, err error) error {
-	return &CellError{Table: t.Name, Column: t.Columns[c].Name, Type: t.Columns[c].Type, Row: r + 1, Value: truncate(string(t.Rows[r][c]), 64), Err: err}
+func (c *typedColumn[T]) add(cell json.RawMessage) error {
+	if isNull(cell) {
+		var zero T
+		c.vals = append(c.vals, zero)
+		c.nulls = append(c.nulls, true)
+		c.anyNull = true
+		return nil
+	}
+	v, err := c.parse(cell)
+	if err != nil {
+		return err
+	}
+	c.vals = append(c.vals, v)
+	c.nulls = append(c.nulls, false)
+	return nil
+}
+
+func (c *typedColumn[T]) field(name string) *data.Field {
+	if !c.anyNull {
+		vals := c.vals
+		if vals == nil {
+			vals = []T{}
+		}
+		return data.NewField(name, nil, vals)
+	}
+	ptrs := make([]*T, len(c.vals))
+	for i := range c.vals {
+		if !c.nulls[i] {
+			ptrs[i] = &c.vals[i]
+		}
+	}
+	return data.NewField(name, nil, ptrs)
 }
 
 // truncate shortens s to at most n bytes on a rune boundary.

@@ -258,6 +258,7 @@ func TestCellErrors(t *testing.T) {
 	}{
 		{"unconvertible cell", "bad_cell.json", []string{"table PrimaryResult", "column Count (long)", "row 2", `"abc"`}},
 		{"row with missing values", "ragged_row.json", []string{"table PrimaryResult", "row 2 has 1 values for 2 columns"}},
+		{"row with a surplus value", "extra_value.json", []string{"table PrimaryResult", "row 1 has 3 values for 2 columns"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

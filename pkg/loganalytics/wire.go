@@ -19,10 +19,12 @@ type wireResponse struct {
 	Error      *wireError      `json:"error"`
 }
 
+// Rows stays one raw array, read row by row when the frame is built, so a
+// large answer is never held as millions of per-cell values.
 type wireTable struct {
-	Name    string              `json:"name"`
-	Columns []wireColumn        `json:"columns"`
-	Rows    [][]json.RawMessage `json:"rows"`
+	Name    string          `json:"name"`
+	Columns []wireColumn    `json:"columns"`
+	Rows    json.RawMessage `json:"rows"`
 }
 
 type wireColumn struct {
