@@ -261,6 +261,9 @@ func (f *Forest) growTrees(x []float32, n, maxDepth int) error {
 					}
 				}
 				b.grow(t, len(rows), splitSeed, maxDepth)
+				if maxDepth <= perfectDepthLimit {
+					t.perfect = newPerfectTree(t, maxDepth)
+				}
 			}
 		}()
 	}
@@ -300,7 +303,11 @@ func (f *Forest) scoreDistinct(rows *distinctRows) []float64 {
 				acc := out[lo:hi]
 				xs := rows.values[lo*cols : hi*cols]
 				for ti := range f.trees {
-					addPathTerms(f.trees[ti].nodes, xs, cols, acc)
+					if p := f.trees[ti].perfect; p != nil {
+						addPathTermsPerfect(p, xs, cols, acc)
+					} else {
+						addPathTerms(f.trees[ti].nodes, xs, cols, acc)
+					}
 				}
 			}
 		}()

@@ -19,10 +19,11 @@ type node struct {
 // tree holds the hot nodes and, apart, the fields kept only for inspection.
 type tree struct {
 	nodes       []node
-	features    []int32   // estimators_features_: X's columns seen by the tree, in tree order
-	threshold   []float64 // tree_.threshold (-2 for leaves)
-	nodeSamples []int32   // tree_.n_node_samples
-	feature     []int32   // tree_.feature (index into features; -2 for leaves)
+	perfect     *perfectTree // scoring layout when max_depth <= perfectDepthLimit
+	features    []int32      // estimators_features_: X's columns seen by the tree, in tree order
+	threshold   []float64    // tree_.threshold (-2 for leaves)
+	nodeSamples []int32      // tree_.n_node_samples
+	feature     []int32      // tree_.feature (index into features; -2 for leaves)
 }
 
 const (
