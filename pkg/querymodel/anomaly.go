@@ -76,26 +76,28 @@ func parseAnomaly(w *wire, check bool) (Anomaly, error) {
 	if err := parseContamination(w.Contamination, &a); err != nil {
 		return a, err
 	}
-	var err error
-	if a.NEstimators, err = intKey("nEstimators", w.NEstimators, 100, 1, 10000); err != nil {
-		return a, err
-	}
-	if err := parseMaxSamples(w.MaxSamples, &a); err != nil {
-		return a, err
-	}
-	rs, err := intKey("randomState", w.RandomState, 42, 0, math.MaxUint32)
+	n, err := intKey("nEstimators", w.NEstimators, 100, 1, 10000)
 	if err != nil {
 		return a, err
 	}
-	a.RandomState = int64(rs)
+	a.NEstimators = int(n)
+	if err := parseMaxSamples(w.MaxSamples, &a); err != nil {
+		return a, err
+	}
+	// numpy seeds RandomState with an integer in [0, 2^32 - 1].
+	if a.RandomState, err = intKey("randomState", w.RandomState, 42, 0, math.MaxUint32); err != nil {
+		return a, err
+	}
 	switch a.Output {
 	case OutputRows, OutputAnomalies, OutputTop, OutputCount, OutputCountByValue, OutputSeries:
 	default:
 		return a, invalid("output %q is not known: use rows, anomalies, top, count, countByValue or series", a.Output)
 	}
-	if a.TopN, err = intKey("topN", w.TopN, 10, 1, 10000); err != nil {
+	topN, err := intKey("topN", w.TopN, 10, 1, 10000)
+	if err != nil {
 		return a, err
 	}
+	a.TopN = int(topN)
 	if a.Search != nil && a.Search.Value != "" && strings.TrimSpace(a.Search.Column) == "" {
 		return a, invalid("search needs a column: set search.column to the column to search in")
 	}
@@ -157,7 +159,8 @@ func parseMaxSamples(raw json.RawMessage, a *Anomaly) error {
 	return nil
 }
 
-func intKey(name string, raw json.RawMessage, def, lo, hi int) (int, error) {
+// intKey reads a whole number in [lo, hi]; int64 so that randomState's 2^32-1 fits on 32-bit builds.
+func intKey(name string, raw json.RawMessage, def, lo, hi int64) (int64, error) {
 	if isAbsent(raw) {
 		return def, nil
 	}
@@ -165,5 +168,5 @@ func intKey(name string, raw json.RawMessage, def, lo, hi int) (int, error) {
 	if err := json.Unmarshal(raw, &f); err != nil || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
 		return 0, invalid("%s %s is not valid: use a whole number from %d to %d (default %d)", name, string(raw), lo, hi, def)
 	}
-	return int(f), nil
+	return int64(f), nil
 }
