@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -110,6 +111,10 @@ func NewClient(cred azcore.TokenCredential, opts ClientOptions) (*Client, error)
 		return nil, backend.PluginError(fmt.Errorf("log analytics endpoint %q must use https to send credentials", opts.Endpoint))
 	}
 	if cred != nil {
+		if v := reflect.ValueOf(cred); v.Kind() == reflect.Pointer && v.IsNil() {
+			// A typed nil would pass the nil check above and panic in GetToken.
+			return nil, backend.PluginError(fmt.Errorf("the credential is a nil %T", cred))
+		}
 		cred = signInCredential{cred}
 	}
 	co := azquery.LogsClientOptions{ClientOptions: azcore.ClientOptions{

@@ -362,3 +362,10 @@ func TestUserAgentCarriesApplicationID(t *testing.T) {
 		t.Errorf("path %s (trailing slash on the endpoint must not double)", r.Path)
 	}
 }
+
+func TestNewClientTypedNilCredential(t *testing.T) {
+	var cred *fakeCredential
+	if _, err := NewClient(cred, ClientOptions{}); err == nil || !contains(err.Error(), "nil *loganalytics.fakeCredential") {
+		t.Errorf("err = %v", err)
+	}
+}

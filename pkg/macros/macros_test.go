@@ -259,3 +259,30 @@ func TestKnown(t *testing.T) {
 		t.Errorf("Known() = %s, want %s", got, want)
 	}
 }
+
+func TestDecodeLiteral(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{`'a'`, "a", true},
+		{`"a\"b"`, `a"b`, true},
+		{`@'it''s'`, "it's", true},
+		{`@"C:\"`, `C:\`, true},
+		{`h'x'`, "x", true},
+		{`''`, "", true},
+		{`@"`, "", false},  // found by FuzzExpand: sliced past the end
+		{`"\"`, "", false}, // the only quote after the opener is escaped
+		{`'a'b'`, "", false},
+		{`'a`, "", false},
+		{`a`, "", false},
+		{"'a\nb'", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := decodeLiteral(tt.in)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("decodeLiteral(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

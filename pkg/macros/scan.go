@@ -45,23 +45,36 @@ func lineEnd(src string, i int) int {
 
 // regularEnd scans "..." or '...' where a backslash escapes the next byte.
 func regularEnd(src string, i int) int {
+	end, _ := regularClose(src, i)
+	return end
+}
+
+// regularClose returns the offset just past the literal starting at src[i]
+// and whether its closing quote was found (an unterminated literal stops at
+// the line's end).
+func regularClose(src string, i int) (int, bool) {
 	q := src[i]
 	for j := i + 1; j < len(src); j++ {
 		switch src[j] {
 		case '\\':
 			j++
 		case q:
-			return j + 1
+			return j + 1, true
 		case '\n':
-			return j
+			return j, false
 		}
 	}
-	return len(src)
+	return len(src), false
 }
 
 // verbatimEnd scans the quoted part of @"..." or @'...', where the quote is
 // escaped by doubling it and a backslash stands for itself.
 func verbatimEnd(src string, i int) int {
+	end, _ := verbatimClose(src, i)
+	return end
+}
+
+func verbatimClose(src string, i int) (int, bool) {
 	q := src[i]
 	for j := i + 1; j < len(src); j++ {
 		switch src[j] {
@@ -70,12 +83,12 @@ func verbatimEnd(src string, i int) int {
 				j++
 				continue
 			}
-			return j + 1
+			return j + 1, true
 		case '\n':
-			return j
+			return j, false
 		}
 	}
-	return len(src)
+	return len(src), false
 }
 
 // decodeLiteral decodes text when all of it is one KQL string literal
@@ -90,14 +103,20 @@ func decodeLiteral(text string) (string, bool) {
 	}
 	if text[0] == '@' {
 		q := text[1]
-		if (q != '"' && q != '\'') || verbatimEnd(text, 1) != len(text) || text[len(text)-1] != q {
+		if q != '"' && q != '\'' {
+			return "", false
+		}
+		if end, closed := verbatimClose(text, 1); !closed || end != len(text) {
 			return "", false
 		}
 		body := text[2 : len(text)-1]
 		return strings.ReplaceAll(body, string([]byte{q, q}), string(q)), true
 	}
 	q := text[0]
-	if (q != '"' && q != '\'') || regularEnd(text, 0) != len(text) || text[len(text)-1] != q {
+	if q != '"' && q != '\'' {
+		return "", false
+	}
+	if end, closed := regularClose(text, 0); !closed || end != len(text) {
 		return "", false
 	}
 	var b strings.Builder
