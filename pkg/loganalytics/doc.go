@@ -8,8 +8,10 @@
 //   - Exact numbers. azquery decodes rows with encoding/json into any, so a
 //     long above 2^53 arrives as a rounded float64. The client still calls
 //     azquery's QueryWorkspace (retries, telemetry, bearer tokens, tracing),
-//     but captures the raw HTTP response and decodes the body again with
-//     every cell kept as raw JSON, so a long is parsed straight into int64.
+//     but captures the raw HTTP response (azcore buffers the body, so
+//     runtime.Payload re-reads it) and decodes it again: each table's rows
+//     are scanned in place and every cell is parsed from its JSON text
+//     straight into its column's type, so a long goes into int64 exactly.
 //   - Errors in the service's own words. Failures come back as *ServiceError
 //     (status, code, the innermost message such as "Query could not be parsed
 //     at 'joi' on line [2,244]"), *SignInError, or *TimeoutError, each already
