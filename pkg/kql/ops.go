@@ -57,8 +57,9 @@ func (x *execution) where(f *frame, op *whereOp) *frame {
 		return out
 	}
 	ev := p.eval
-	sel := make([]int32, 0, f.rows()/8+16)
+	var sel []int32
 	if f.sel == nil {
+		sel = make([]int32, 0, f.n/8+16)
 		for r := 0; r < f.n; r++ {
 			if r&0x3fff == 0 {
 				x.checkCancel()
@@ -68,6 +69,10 @@ func (x *execution) where(f *frame, op *whereOp) *frame {
 			}
 		}
 	} else {
+		// Frames flow through a pipeline without being shared (tabular lets
+		// and union legs are re-run, loaded tables have no sel), so the
+		// input's selection vector can be filtered in place.
+		sel = f.sel[:0]
 		for k, r := range f.sel {
 			if k&0x3fff == 0 {
 				x.checkCancel()
