@@ -68,6 +68,20 @@ func (c *column) len() int {
 	}
 }
 
+func (c *column) grow(n int) {
+	switch storageOf(c.typ) {
+	case stInt:
+		c.i = append(make([]int64, 0, len(c.i)+n), c.i...)
+	case stReal:
+		c.f = append(make([]float64, 0, len(c.f)+n), c.f...)
+	default:
+		c.s = append(make([]string, 0, len(c.s)+n), c.s...)
+	}
+	if c.null != nil {
+		c.null = append(make([]bool, 0, len(c.null)+n), c.null...)
+	}
+}
+
 func (c *column) isNull(r int) bool { return c.null != nil && c.null[r] }
 
 func (c *column) setNull(r int) {

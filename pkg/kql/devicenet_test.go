@@ -68,6 +68,7 @@ func newDeviceNetworkEvents(tb testing.TB, n int, seed uint64, now time.Time, sp
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(seed, 42))
 	t := NewTable("DeviceNetworkEvents", dneSchema)
+	t.Grow(n)
 	pick := func(s []string) string { return s[rng.IntN(len(s))] }
 	row := make([]any, len(dneSchema))
 	for i := 0; i < n; i++ {

@@ -193,6 +193,11 @@ func TestMultipleResultsAndMaxRows(t *testing.T) {
 		t.Fatalf("MaxRows: %v, %d rows", err, res[0].Len())
 	}
 	must(t, res[0].AppendRow(t0, "new.exe", "n", int64(9), 9.0))
+	res[0].Grow(10)
+	must(t, res[0].AppendRow(t0, "new2.exe", "n", nil, 9.0))
+	if res[0].Len() != 4 || res[0].Value(3, 1) != "new2.exe" || res[0].Value(3, 3) != nil || res[0].Value(0, 1) != "a.exe" {
+		t.Fatalf("after Grow: %v", tableRows(res[0]))
+	}
 	res, err = db.Execute(context.Background(), "E | summarize count(), make_set(Name)", Options{})
 	if err != nil {
 		t.Fatal(err)

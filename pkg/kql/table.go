@@ -73,6 +73,14 @@ func (t *Table) AppendRow(values ...any) error {
 	return nil
 }
 
+// Grow reserves room for n more rows, so that loading a known number of
+// rows does not copy the columns as they grow.
+func (t *Table) Grow(n int) {
+	for _, c := range t.cols {
+		c.grow(n)
+	}
+}
+
 // Name returns the table's name.
 func (t *Table) Name() string { return t.name }
 
