@@ -11,15 +11,15 @@ import (
 // process describes one binary of the fleet: where it lives, how it is started, by whom, and
 // where it connects. Placeholders in dir and cmds: {user} is the device's user.
 type process struct {
-	name    string
-	path    string   // full path as Defender reports InitiatingProcessFolderPath (file name included)
-	cmds    []string // command line variants
-	parents []string
-	system  bool   // runs as SYSTEM (or LOCAL/NETWORK SERVICE) rather than the user
-	dests   string // destination group (see destinations)
-	server     bool // also runs on servers
-	serverOnly bool // runs only on servers
-	elevate bool   // runs elevated (High integrity, full token)
+	name       string
+	path       string   // full path as Defender reports InitiatingProcessFolderPath (file name included)
+	cmds       []string // command line variants
+	parents    []string
+	system     bool   // runs as SYSTEM (or LOCAL/NETWORK SERVICE) rather than the user
+	dests      string // destination group (see destinations)
+	server     bool   // also runs on servers
+	serverOnly bool   // runs only on servers
+	elevate    bool   // runs elevated (High integrity, full token)
 
 	sha1, md5, sha256 string
 }
