@@ -41,6 +41,15 @@ func (p params) config(workers int) iforest.Config {
 	return c
 }
 
+// inShort lists the cases run under -short: still every sampling method
+// (reservoir with and without draws, permutation, tracking selection),
+// label and float data, and feature subsampling.
+var inShort = map[string]bool{
+	"n200_uniform12": true, "n257_zipf40_reservoir": true, "n259_permutation": true,
+	"n25600_tracking_ratio_exactly_0.01": true, "n1000_one_value_auto": true,
+	"float2_n2000": true, "float4_n300_maxfeatures0.5": true,
+}
+
 // labelCase is a notebook run on one string column (nil = null).
 type labelCase struct {
 	name   string
@@ -172,5 +181,7 @@ func floatCases() []floatCase {
 		{"float4_n300_maxfeatures0.5", gaussRows(18, 300, 4, 0), params{60, "auto", 0.05, 0.5, 5}},
 		{"float4_n1000_constant_and_few_values", constantCol, params{100, 128, 0.04, 1.0, 11}},
 		{"float4_n500_maxfeatures0.25_fraction", gaussRows(19, 500, 4, 2), params{50, 0.5, 0.1, 0.25, 2024}},
+		// max_samples 5000: max_depth 13, scored by walking nodes, not the perfect layout.
+		{"float2_n8000_maxsamples5000_deep", gaussRows(20, 8000, 2, 0), params{30, 5000, 0.01, 1.0, 8}},
 	}
 }

@@ -55,6 +55,11 @@ type tally struct {
 func TestParity(t *testing.T) {
 	requireOracle(t)
 	lcs, fcs := labelCases(), floatCases()
+	if testing.Short() {
+		lcs = slices.DeleteFunc(lcs, func(c labelCase) bool { return !inShort[c.name] })
+		fcs = slices.DeleteFunc(fcs, func(c floatCase) bool { return !inShort[c.name] })
+		t.Logf("-short: %d label and %d float cases (every sampling method)", len(lcs), len(fcs))
+	}
 	var manifest []map[string]any
 	for _, c := range lcs {
 		vals := make([]any, len(c.values))
