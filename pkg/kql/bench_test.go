@@ -52,6 +52,8 @@ func BenchmarkPluginQueries500k(b *testing.B) {
 		{"pivot-hasany", notebookQueries[3]},
 		{"macro-timefilter", `DeviceNetworkEvents | where ['TimeGenerated'] >= datetime(2024-05-07T00:00:00Z) and ['TimeGenerated'] <= datetime(2024-05-08T00:00:00Z) | where ['DeviceName'] in ("host-01.contoso.local", "host-02.contoso.local")`},
 		{"take1", "DeviceNetworkEvents | take 1"},
+		{"sort-take100", "DeviceNetworkEvents | order by TimeGenerated desc | take 100"},
+		{"top100-by-name", "DeviceNetworkEvents | top 100 by DeviceName asc"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -113,8 +113,15 @@ func (x *execution) run(p *pipeline) *frame {
 		x.fail("SEM0001", -1, "", "query nesting too deep")
 	}
 	f := x.source(p.src)
-	for _, op := range p.ops {
+	for i, op := range p.ops {
 		x.checkCancel()
+		if s, ok := op.(*sortOp); ok && i+1 < len(p.ops) {
+			if t, ok := p.ops[i+1].(*takeOp); ok {
+				// order by ... | take N: only the first N rows are needed.
+				f = x.sort(f, s.keys, s.at, "sort", x.rowCount(t.n, "take"))
+				continue
+			}
+		}
 		f = x.operator(f, op)
 	}
 	return f

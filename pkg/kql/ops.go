@@ -22,11 +22,11 @@ func (x *execution) operator(f *frame, op operator) *frame {
 	case *summarizeOp:
 		return x.summarize(f, op)
 	case *sortOp:
-		return x.sort(f, op.keys, op.at, "sort")
+		return x.sort(f, op.keys, op.at, "sort", -1)
 	case *takeOp:
 		return x.take(f, op.n, "take")
 	case *topOp:
-		return x.take(x.sort(f, op.keys, op.at, "top"), op.n, "top")
+		return x.take(x.sort(f, op.keys, op.at, "top", x.rowCount(op.n, "top")), op.n, "top")
 	case *distinctOp:
 		return x.distinct(f, op)
 	case *countOp:

@@ -1,75 +1,178 @@
 package kql
 
-import "sort"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
-// sort orders the rows by the keys (stable, so ties keep their order).
-// Kusto's defaults: descending, nulls last when descending and first when
-// ascending.
-func (x *execution) sort(f *frame, keys []sortKey, at int, op string) *frame {
-	c := &compiler{x: x, f: f, op: op, at: at}
-	n := f.rows()
-	type keyData struct {
-		t    Type
-		vals []value
-		k    sortKey
+// sortKeyInfo is one compiled order-by key.
+type sortKeyInfo struct {
+	t          Type
+	eval       func(int) value
+	asc        bool
+	nullsFirst bool
+}
+
+// compareKeys orders two rows' key values (Kusto's defaults: descending,
+// nulls last when descending and first when ascending).
+func compareKeys(kd []sortKeyInfo, a, b []value) int {
+	for i, k := range kd {
+		va, vb := a[i], b[i]
+		if va.null || vb.null {
+			if va.null == vb.null {
+				continue
+			}
+			if va.null == k.nullsFirst {
+				return -1
+			}
+			return 1
+		}
+		c := compareValues(k.t, va, vb)
+		if c == 0 {
+			continue
+		}
+		if !k.asc {
+			c = -c
+		}
+		return c
 	}
-	kd := make([]keyData, len(keys))
+	return 0
+}
+
+// sort orders the rows by the keys. Ties keep their input order (the row
+// index breaks them), so the result is deterministic and equal to a stable
+// sort. With limit >= 0 only the first limit rows are wanted (top N, or
+// order by followed by take N): a bounded heap finds them in O(n log N)
+// without materialising every row's keys.
+func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int) *frame {
+	c := &compiler{x: x, f: f, op: op, at: at}
+	kd := make([]sortKeyInfo, len(keys))
 	for i, k := range keys {
 		ce := c.compile(k.e)
 		if ce.typ == TypeDynamic {
 			c.fail(k.e.pos(), "cannot order by a dynamic value")
 		}
-		vals := make([]value, n)
+		kd[i] = sortKeyInfo{ce.typ, ce.eval, k.asc, k.nullsFirst}
+	}
+	n, nk := f.rows(), len(kd)
+	var idx []int32
+	var vals []value // nk values per candidate; row idx[j] has vals[j*nk:]
+	if limit >= 0 && limit < n {
+		idx, vals = x.topRows(f, kd, limit)
+	} else {
+		idx = make([]int32, n)
+		vals = make([]value, n*nk)
 		for j := 0; j < n; j++ {
 			if j&0x3fff == 0 {
 				x.checkCancel()
 			}
-			vals[j] = ce.eval(f.row(j))
-		}
-		kd[i] = keyData{ce.typ, vals, k}
-	}
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		for _, k := range kd {
-			va, vb := k.vals[idx[a]], k.vals[idx[b]]
-			if va.null || vb.null {
-				if va.null == vb.null {
-					continue
-				}
-				return va.null == k.k.nullsFirst
+			idx[j] = int32(j)
+			r := f.row(j)
+			for i, k := range kd {
+				vals[j*nk+i] = k.eval(r)
 			}
-			c := compareValues(k.t, va, vb)
-			if c == 0 {
-				continue
-			}
-			return (c < 0) == k.k.asc
 		}
-		return false
+	}
+	order := make([]int32, len(idx)) // positions into idx/vals
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := compareKeys(kd, vals[int(a)*nk:int(a)*nk+nk], vals[int(b)*nk:int(b)*nk+nk]); c != 0 {
+			return c
+		}
+		return cmp.Compare(idx[a], idx[b])
 	})
-	sel := make([]int32, n)
-	for i, j := range idx {
-		sel[i] = int32(f.row(int(j)))
+	sel := make([]int32, len(order))
+	for i, p := range order {
+		sel[i] = int32(f.row(int(idx[p])))
 	}
 	return &frame{schema: f.schema, cols: f.cols, sel: sel, n: f.n}
 }
 
-func (x *execution) take(f *frame, ne expr, op string) *frame {
+// topRows keeps the limit best rows in a max-heap whose root is the worst
+// kept row; it returns their logical indices and key values, unordered.
+func (x *execution) topRows(f *frame, kd []sortKeyInfo, limit int) ([]int32, []value) {
+	nk := len(kd)
+	idx := make([]int32, 0, limit)
+	vals := make([]value, 0, limit*nk)
+	cur := make([]value, nk)
+	// worse reports whether heap entry a sorts after entry b.
+	worse := func(a, b int) bool {
+		c := compareKeys(kd, vals[a*nk:a*nk+nk], vals[b*nk:b*nk+nk])
+		return c > 0 || c == 0 && idx[a] > idx[b]
+	}
+	swap := func(a, b int) {
+		idx[a], idx[b] = idx[b], idx[a]
+		for i := 0; i < nk; i++ {
+			vals[a*nk+i], vals[b*nk+i] = vals[b*nk+i], vals[a*nk+i]
+		}
+	}
+	down := func(i int) {
+		for {
+			l, w := 2*i+1, i
+			if l < len(idx) && worse(l, w) {
+				w = l
+			}
+			if l+1 < len(idx) && worse(l+1, w) {
+				w = l + 1
+			}
+			if w == i {
+				return
+			}
+			swap(i, w)
+			i = w
+		}
+	}
+	n := f.rows()
+	for j := 0; j < n && limit > 0; j++ {
+		if j&0x3fff == 0 {
+			x.checkCancel()
+		}
+		r := f.row(j)
+		for i, k := range kd {
+			cur[i] = k.eval(r)
+		}
+		if len(idx) < limit {
+			idx = append(idx, int32(j))
+			vals = append(vals, cur...)
+			for i := len(idx) - 1; i > 0; {
+				parent := (i - 1) / 2
+				if !worse(i, parent) {
+					break
+				}
+				swap(i, parent)
+				i = parent
+			}
+			continue
+		}
+		// Later rows lose ties, so a row must sort strictly before the root.
+		if compareKeys(kd, cur, vals[:nk]) < 0 {
+			idx[0] = int32(j)
+			copy(vals[:nk], cur)
+			down(0)
+		}
+	}
+	return idx, vals
+}
+
+// rowCount evaluates the constant row count of take or top.
+func (x *execution) rowCount(ne expr, op string) int {
 	c := &compiler{x: x, f: nil, op: op}
 	ce := c.compile(ne)
 	if !ce.isConst || !isIntLike(ce.typ) || ce.cval.null {
 		c.fail(ne.pos(), "the row count must be a constant integer")
 	}
-	n := ce.cval.i
-	if n < 0 {
-		n = 0
-	}
-	if n >= int64(f.rows()) {
+	return int(min(max(ce.cval.i, 0), math.MaxInt32))
+}
+
+func (x *execution) take(f *frame, ne expr, op string) *frame {
+	n := x.rowCount(ne, op)
+	if n >= f.rows() {
 		return f
 	}
-	return &frame{schema: f.schema, cols: f.cols, sel: f.firstIndices(int(n)), n: f.n}
+	return &frame{schema: f.schema, cols: f.cols, sel: f.firstIndices(n), n: f.n}
 }
 
 func (x *execution) distinct(f *frame, op *distinctOp) *frame {
