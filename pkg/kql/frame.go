@@ -1,5 +1,7 @@
 package kql
 
+import "slices"
+
 // frame is an intermediate result: columns sharing one physical row space
 // and a selection vector of the rows still alive. Filters and sorts only
 // rewrite sel, so a where over a loaded table copies no column data; plain
@@ -63,19 +65,34 @@ func (f *frame) colIndex(name string) int {
 	return -1
 }
 
+// frameOf starts a pipeline on a table. A table's own selection vector is
+// copied, as operators may filter a frame's vector in place.
 func frameOf(t *Table) *frame {
+	if t.sel != nil {
+		return &frame{schema: t.schema, cols: t.cols, sel: slices.Clone(t.sel), n: t.phys}
+	}
 	return &frame{schema: t.schema, cols: t.cols, n: t.n}
 }
 
-// toTable materializes the frame as a result table. Columns shared with
-// loaded tables are clipped (capacity = length) so that nothing done to a
-// result, not even AppendRow, can reach the database's storage.
+// toTable turns the frame into a result table. Small results (or small
+// fractions of their columns) are copied out; large ones keep the columns
+// and the selection vector, which saves copying hundreds of megabytes for
+// a query that returns most of a big table. Shared columns are clipped
+// (capacity = length) and a shared result copies its rows before any
+// AppendRow, so nothing done to a result can reach the loaded tables.
 func (f *frame) toTable(name string, maxRows int) *Table {
 	if maxRows > 0 && f.rows() > maxRows {
 		f = &frame{schema: f.schema, cols: f.cols, sel: f.indices()[:maxRows:maxRows], n: f.n}
 	}
+	t := &Table{name: name, schema: append([]ColumnSchema(nil), f.schema...), cols: make([]*column, len(f.cols)), n: f.rows()}
+	if f.sel != nil && len(f.sel) > 4096 && 4*len(f.sel) > f.n {
+		t.sel, t.phys = f.sel, f.n
+		for i, c := range f.cols {
+			t.cols[i] = c.clip(f.n)
+		}
+		return t
+	}
 	g := f.dense()
-	t := &Table{name: name, schema: append([]ColumnSchema(nil), g.schema...), cols: make([]*column, len(g.cols)), n: g.n}
 	for i, c := range g.cols {
 		t.cols[i] = c.clip(g.n)
 	}

@@ -37,6 +37,11 @@ type Table struct {
 	schema []ColumnSchema
 	cols   []*column
 	n      int
+	// sel, when set, lists the rows of cols that make up the table: large
+	// query results keep the loaded columns and a selection vector instead
+	// of copying every cell. phys is then the columns' length.
+	sel  []int32
+	phys int
 }
 
 // NewTable returns an empty table with the given schema. Unknown types are
@@ -66,6 +71,7 @@ func (t *Table) AppendRow(values ...any) error {
 			return fmt.Errorf("kql: table %s: column %s (%s): cannot store %T", t.name, t.schema[i].Name, t.schema[i].Type, v)
 		}
 	}
+	t.own()
 	for i, v := range values {
 		t.cols[i].appendAny(v)
 	}
@@ -73,9 +79,22 @@ func (t *Table) AppendRow(values ...any) error {
 	return nil
 }
 
+// own makes the table's columns its own before a write: a result that
+// shares a loaded table's columns gets copies of its rows.
+func (t *Table) own() {
+	if t.sel == nil {
+		return
+	}
+	for i, c := range t.cols {
+		t.cols[i] = c.gather(t.sel)
+	}
+	t.sel, t.phys = nil, 0
+}
+
 // Grow reserves room for n more rows, so that loading a known number of
 // rows does not copy the columns as they grow.
 func (t *Table) Grow(n int) {
+	t.own()
 	for _, c := range t.cols {
 		c.grow(n)
 	}
@@ -92,7 +111,12 @@ func (t *Table) Len() int { return t.n }
 
 // Value returns the cell: nil or the Go type listed at AppendRow (int64 for
 // int and long; never nil for string columns).
-func (t *Table) Value(row, col int) any { return t.cols[col].valueAt(row) }
+func (t *Table) Value(row, col int) any {
+	if t.sel != nil {
+		row = int(t.sel[row])
+	}
+	return t.cols[col].valueAt(row)
+}
 
 // Database is a set of tables by name, the workspace a query runs against.
 type Database struct {
