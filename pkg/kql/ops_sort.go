@@ -56,6 +56,9 @@ func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int)
 		kd[i] = sortKeyInfo{ce.typ, ce.eval, k.asc, k.nullsFirst}
 	}
 	n, nk := f.rows(), len(kd)
+	if nk == 1 && (limit < 0 || limit >= n) {
+		return x.sortOneKey(f, kd[0])
+	}
 	var idx []int32
 	var vals []value // nk values per candidate; row idx[j] has vals[j*nk:]
 	if limit >= 0 && limit < n {
@@ -187,4 +190,72 @@ func (x *execution) distinct(f *frame, op *distinctOp) *frame {
 		}
 	}
 	return x.summarizeAs(f, s, "distinct")
+}
+
+// sortOneKey is the full sort by a single key, the common case (order by
+// TimeGenerated): the key is read once into a typed slice and compared
+// without going through value structs.
+func (x *execution) sortOneKey(f *frame, k sortKeyInfo) *frame {
+	n := f.rows()
+	nulls := make([]bool, n)
+	var order []int32
+	switch storageOf(k.t) {
+	case stInt:
+		keys := make([]int64, n)
+		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.i })
+		order = sortByKey(keys, nulls, k)
+	case stReal:
+		keys := make([]float64, n)
+		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.f })
+		order = sortByKey(keys, nulls, k)
+	default:
+		keys := make([]string, n)
+		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.s })
+		order = sortByKey(keys, nulls, k)
+	}
+	for i, j := range order {
+		order[i] = int32(f.row(int(j)))
+	}
+	return &frame{schema: f.schema, cols: f.cols, sel: order, n: f.n}
+}
+
+func (x *execution) readKey(f *frame, k sortKeyInfo, nulls []bool, set func(int, value)) {
+	for j := range nulls {
+		if j&0x3fff == 0 {
+			x.checkCancel()
+		}
+		v := k.eval(f.row(j))
+		nulls[j] = v.null
+		set(j, v)
+	}
+}
+
+// sortByKey returns the logical row order for one typed key, ties broken
+// by row index.
+func sortByKey[T cmp.Ordered](keys []T, nulls []bool, k sortKeyInfo) []int32 {
+	order := make([]int32, len(keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if na, nb := nulls[a], nulls[b]; na || nb {
+			switch {
+			case na && nb:
+				return cmp.Compare(a, b)
+			case na == k.nullsFirst:
+				return -1
+			default:
+				return 1
+			}
+		}
+		c := cmp.Compare(keys[a], keys[b])
+		if !k.asc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return order
 }

@@ -21,13 +21,18 @@ func TestTopNMatchesFullSort(t *testing.T) {
 		"InitiatingProcessFileName asc, RemotePort desc",
 		"ActionType, DeviceName asc, RemotePort",
 		"strlen(InitiatingProcessCommandLine) asc",
+		"todouble(RemotePort) / 3",
+		"RemoteIP",
 	}
 	for _, k := range keys {
 		for _, n := range []int{0, 1, 7, 100, 2999, 5000} {
-			full := fmt.Sprintf("DeviceNetworkEvents | order by %s | where true | take %d | project ReportId", k, n)
+			// The reference: every key through the generic comparator (a
+			// constant second key defeats the one-key path), in full.
+			full := fmt.Sprintf("DeviceNetworkEvents | order by %s, 1 | where true | take %d | project ReportId", k, n)
 			got := map[string]string{
 				"order|take": fmt.Sprintf("DeviceNetworkEvents | order by %s | take %d | project ReportId", k, n),
 				"top":        fmt.Sprintf("DeviceNetworkEvents | top %d by %s | project ReportId", n, k),
+				"full":       fmt.Sprintf("DeviceNetworkEvents | order by %s | where true | take %d | project ReportId", k, n),
 			}
 			want := run(t, db, full)
 			if n > 0 && len(want) == 0 {
