@@ -74,15 +74,14 @@ func (c *compiler) in(e *inExpr) *cexpr {
 		}
 	}
 	if !allConst {
+		// Some elements vary by row: compare with each in turn.
 		eq := make([]func(r int) value, len(elems))
 		for i, el := range elems {
-			eq[i] = c.comparison(&binaryExpr{at: e.at, op: "=="}, x, el).eval
-		}
-		if fold {
-			xs := x.eval
-			for i, el := range elems {
+			if fold {
 				ee := el.eval
-				eq[i] = func(r int) value { return boolValue(strings.EqualFold(xs(r).s, ee(r).s)) }
+				eq[i] = func(r int) value { return boolValue(strings.EqualFold(xe(r).s, ee(r).s)) }
+			} else {
+				eq[i] = c.comparison(&binaryExpr{at: e.at, op: "=="}, x, el).eval
 			}
 		}
 		out.eval = func(r int) value {

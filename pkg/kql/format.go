@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -25,6 +26,15 @@ func formatValue(t Type, v value) string {
 		return formatDatetime(v.i)
 	case TypeTimespan:
 		return formatTimespan(v.i)
+	case TypeDynamic:
+		// A dynamic string converts to its text, anything else to JSON.
+		if strings.HasPrefix(v.s, `"`) {
+			var s string
+			if json.Unmarshal([]byte(v.s), &s) == nil {
+				return s
+			}
+		}
+		return v.s
 	default:
 		return v.s
 	}
