@@ -74,6 +74,13 @@ type sortKey struct {
 	nullsFirst bool
 }
 
+// unionArgs are union's parameters and legs.
+type unionArgs struct {
+	withSource string // name of the column telling each row's origin
+	inner      bool   // kind=inner: only the columns common to all legs
+	legs       []*pipeline
+}
+
 // pipeline is a tabular source followed by operators.
 type pipeline struct {
 	src source
@@ -89,9 +96,8 @@ type (
 		name string
 	}
 	unionSource struct {
-		at         int
-		withSource string
-		legs       []*pipeline
+		at   int
+		args unionArgs
 	}
 	printSource struct {
 		at   int
@@ -166,9 +172,8 @@ type (
 	countOp  struct{ at int }
 	renderOp struct{ at int }
 	unionOp  struct {
-		at         int
-		withSource string
-		legs       []*pipeline
+		at   int
+		args unionArgs
 	}
 )
 

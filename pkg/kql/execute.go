@@ -134,7 +134,7 @@ func (x *execution) source(s source) *frame {
 	case *subquerySource:
 		return x.run(s.p)
 	case *unionSource:
-		return x.union(nil, s.legs, s.withSource)
+		return x.union(nil, s.args)
 	case *printSource:
 		one := &frame{n: 1}
 		return x.extend(one, &extendOp{at: s.at, cols: s.cols}, "print")

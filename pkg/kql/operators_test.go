@@ -115,6 +115,9 @@ func TestOperators(t *testing.T) {
 			R{{"b.exe", int64(1), "", nil}, {"z.exe", nil, "seven", true}}},
 		{`union withsource=Src (E | take 1), Other | project Src, Name`,
 			S{{"Src", TypeString}, {"Name", TypeString}}, R{{"union_arg0", "a.exe"}, {"Other", "z.exe"}}},
+		{`union kind=inner (E | take 1), Other`, S{{"Name", TypeString}}, R{{"a.exe"}, {"z.exe"}}},
+		{`union kind=outer isfuzzy=true (E | take 1 | project Name), Other | project Name, Extra`,
+			S{{"Name", TypeString}, {"Extra", TypeBool}}, R{{"a.exe", nil}, {"z.exe", true}}},
 		{`E | take 1 | union (E | where N == 5) | project N`, S{{"N", TypeLong}}, R{{int64(3)}, {int64(5)}}},
 		{`let x = ago(1d); E | where TimeGenerated > x | count`, S{{"Count", TypeLong}}, R{{int64(4)}}},
 		{`let cutoff = datetime(2024-05-01T01:00:00Z);

@@ -35,7 +35,7 @@ func (x *execution) operator(f *frame, op operator) *frame {
 	case *renderOp:
 		return f
 	case *unionOp:
-		return x.union(f, op.legs, op.withSource)
+		return x.union(f, op.args)
 	}
 	x.fail("SEM0001", -1, "", "unsupported operator %s", op.opName())
 	return nil

@@ -196,8 +196,7 @@ func (p *parser) parseSource() source {
 		return &subquerySource{at: t.pos, p: sub}
 	case p.isWord("union"):
 		p.next()
-		ws, legs := p.parseUnionArgs()
-		return &unionSource{at: t.pos, withSource: ws, legs: legs}
+		return &unionSource{at: t.pos, args: p.parseUnionArgs()}
 	case p.isWord("print"):
 		p.next()
 		return &printSource{at: t.pos, cols: p.parseNamedList()}
@@ -209,36 +208,41 @@ func (p *parser) parseSource() source {
 	return nil
 }
 
-// parseUnionArgs parses [kind=inner|outer] [withsource=Name] legs.
-func (p *parser) parseUnionArgs() (withSource string, legs []*pipeline) {
+// parseUnionArgs parses [kind=inner|outer] [withsource=Name]
+// [isfuzzy=bool] then the legs.
+func (p *parser) parseUnionArgs() (args unionArgs) {
 	for p.cur().tok == tIdent && p.peekTok(1).tok == tAssign &&
 		(p.isWord("kind") || p.isWord("withsource") || p.isWord("isfuzzy")) {
 		w := p.next().lit
 		p.next()
 		v := p.next()
-		if w == "withsource" {
-			if v.tok != tIdent {
-				p.p--
-				p.fail("expected a column name")
-			}
-			withSource = v.lit
+		switch {
+		case w == "withsource" && v.tok == tIdent:
+			args.withSource = v.lit
+		case w == "kind" && (v.lit == "inner" || v.lit == "outer") && v.tok == tIdent:
+			args.inner = v.lit == "inner"
+		case w == "isfuzzy" && (v.lit == "true" || v.lit == "false") && v.tok == tIdent:
+		default:
+			p.p--
+			p.fail("unexpected value for " + w)
 		}
 	}
+	legs := &args.legs
 	for {
 		t := p.cur()
 		switch t.tok {
 		case tLParen:
 			p.next()
-			legs = append(legs, p.parsePipeline())
+			*legs = append(*legs, p.parsePipeline())
 			p.expect(tRParen)
 		case tIdent:
 			p.next()
-			legs = append(legs, &pipeline{src: &tableSource{at: t.pos, name: t.lit}})
+			*legs = append(*legs, &pipeline{src: &tableSource{at: t.pos, name: t.lit}})
 		default:
 			p.fail("expected a table or a parenthesized query")
 		}
 		if p.cur().tok != tComma {
-			return withSource, legs
+			return args
 		}
 		p.next()
 	}
@@ -328,8 +332,7 @@ func (p *parser) parseOperator() operator {
 			p.next()
 		}
 	case "union":
-		ws, legs := p.parseUnionArgs()
-		return &unionOp{at: t.pos, withSource: ws, legs: legs}
+		return &unionOp{at: t.pos, args: p.parseUnionArgs()}
 	}
 	p.p--
 	p.fail("unknown operator")

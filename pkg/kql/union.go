@@ -5,8 +5,10 @@ import "strconv"
 // union concatenates its inputs (the piped-in frame first, if any). Columns
 // are matched by name; a name used with different types becomes one
 // column per type, suffixed with the type (Name_string, Name_long), as
-// Kusto does. Missing columns are null; withsource adds the origin first.
-func (x *execution) union(in *frame, legs []*pipeline, withSource string) *frame {
+// Kusto does. Missing columns are null (kind=inner keeps only the columns
+// every input has); withsource adds the origin first.
+func (x *execution) union(in *frame, args unionArgs) *frame {
+	legs, withSource := args.legs, args.withSource
 	var frames []*frame
 	var origins []string
 	if in != nil {
@@ -23,8 +25,10 @@ func (x *execution) union(in *frame, legs []*pipeline, withSource string) *frame
 	}
 	types := map[string][]Type{}
 	var order []string
+	common := map[ColumnSchema]int{}
 	for _, f := range frames {
 		for _, cs := range f.schema {
+			common[cs]++
 			ts, seen := types[cs.Name]
 			if !seen {
 				order = append(order, cs.Name)
@@ -46,6 +50,9 @@ func (x *execution) union(in *frame, legs []*pipeline, withSource string) *frame
 	}
 	for _, name := range order {
 		for _, t := range types[name] {
+			if args.inner && common[ColumnSchema{name, t}] < len(frames) {
+				continue
+			}
 			outName := name
 			if len(types[name]) > 1 {
 				outName = name + "_" + string(t)
@@ -66,7 +73,10 @@ func (x *execution) union(in *frame, legs []*pipeline, withSource string) *frame
 			}
 		}
 		for ci, cs := range f.schema {
-			j := index[cs]
+			j, ok := index[cs]
+			if !ok {
+				continue // dropped by kind=inner
+			}
 			filled[j] = true
 			src := f.cols[ci]
 			for k := 0; k < n; k++ {
