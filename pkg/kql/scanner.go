@@ -74,9 +74,14 @@ func (s *scanner) skipSpace() {
 	}
 }
 
-// dashWords are the operator names that continue with "-word", such as
+// dashWords are the operator names written with a dash, such as
 // project-away; scanning them as one identifier keeps the parser simple.
-var dashWords = map[string]bool{"project": true, "mv": true, "make": true, "top": true, "parse": true}
+// Only these exact words join, so top-x stays a subtraction.
+var dashWords = map[string]bool{
+	"project-away": true, "project-rename": true, "project-keep": true, "project-reorder": true,
+	"mv-expand": true, "mv-apply": true, "make-series": true, "top-nested": true, "top-hitters": true,
+	"parse-where": true, "parse-kv": true,
+}
 
 // negatable are the words that form one operator with a leading "!".
 var negatable = map[string]bool{
@@ -254,12 +259,15 @@ func (s *scanner) scanWord(pos int) (int, token, string) {
 	case (w == "h" || w == "H") && s.peek(0) == '@' && (s.peek(1) == '"' || s.peek(1) == '\''):
 		s.off += 2
 		return pos, tString, s.scanVerbatim(pos, s.src[s.off-1])
-	case dashWords[w] && s.peek(0) == '-' && isLetter(s.peek(1)):
-		s.off++
-		for s.off < len(s.src) && (isLetter(s.src[s.off]) || isDigit(s.src[s.off])) {
-			s.off++
+	case s.peek(0) == '-' && isLetter(s.peek(1)):
+		end := s.off + 1
+		for end < len(s.src) && (isLetter(s.src[end]) || isDigit(s.src[end])) {
+			end++
 		}
-		return pos, tIdent, s.src[pos:s.off]
+		if dashWords[s.src[pos:end]] {
+			s.off = end
+			return pos, tIdent, s.src[pos:end]
+		}
 	case typedLits[w]:
 		save := s.off
 		s.skipSpace()
