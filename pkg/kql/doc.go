@@ -25,12 +25,15 @@
 // (let T = Table | where ...;), queries separated by ';' (the first result
 // is PrimaryResult, then Table_1, ...).
 //
-// Sources: a table name (also ['Name']), union [kind=...] [withsource=Col]
-// of tables and (subqueries), print [Name =] expr, ....
+// Sources: a table name (also ['Name']), union [kind=inner|outer]
+// [withsource=Col] [isfuzzy=...] of tables and (subqueries) (columns by
+// name; a name with several types becomes Name_type columns), print
+// [Name =] expr, ....
 //
 // Tabular operators: where (filter), project (renames, Name = expr),
 // project-away and project-reorder (with * wildcards), project-rename,
-// extend, summarize (aggregations [by keys], keys may be named and use bin),
+// project-keep, extend, summarize (aggregations [by keys], keys may be
+// named and use bin),
 // order by / sort by (asc, desc, nulls first|last; default desc with nulls
 // last), take / limit, top N by, distinct (columns or *), count, union,
 // render (accepted and ignored).
@@ -40,6 +43,9 @@
 // arg_min() (with columns or *), take_any(). Names as Log Analytics gives
 // them: count_, countif_, dcount_X, min_X, max_X, sum_X, avg_X, set_X,
 // list_X; arg_max(T, A) gives columns T and A; repeated names get 1, 2, ...
+// Each aggregation must be a single call (Name = count(), not count() * 2).
+// Unnamed computed columns are Column1, Column2, ... (print_0, ... for
+// print); a by-key bin(Col, span) keeps the name Col.
 //
 // Scalar operators: and, or (three-valued), ==, !=, <>, <, <=, >, >=, =~,
 // !~, has, has_cs, hasprefix, hassuffix (and _cs), contains, contains_cs,
