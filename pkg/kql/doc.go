@@ -82,9 +82,8 @@
 //
 // join, lookup, mv-expand, parse, make-series, range, datatable, search,
 // materialize, user-defined functions, let with lambdas, dynamic property
-// access (d.x, d["x"]), toscalar, in with a subquery, the many scalar
-// functions not listed above, approximate dcount (the count is exact) and
-// the query-result cache. Using any of them gives a SYN0002 or SEM0100
+// access (d.x, d["x"]), toscalar, in with a subquery, and the many scalar
+// functions not listed above. Using any of them gives a SYN0002 or SEM0100
 // error rather than a wrong answer.
 //
 // # Safety
