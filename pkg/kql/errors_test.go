@@ -129,3 +129,19 @@ func TestAppendRowErrors(t *testing.T) {
 		t.Errorf("nil datetime read as %#v", v)
 	}
 }
+
+func TestExecuteRobustInputs(t *testing.T) {
+	db := NewDatabase(nil, eventsTable(t))
+	//lint:ignore SA1012 a nil context must not crash a server either
+	res, err := db.Execute(nil, "print 1", Options{}) //nolint:staticcheck
+	if err != nil || res[0].Value(0, 0) != int64(1) {
+		t.Fatalf("nil context: %v", err)
+	}
+	for _, q := range []string{"", "   ", "// nothing\n", ";;"} {
+		_, err := db.Execute(context.Background(), q, Options{})
+		var e *Error
+		if !errors.As(err, &e) || e.Code != "SYN0002" || e.Token != "<EOF>" {
+			t.Errorf("%q: got %v", q, err)
+		}
+	}
+}

@@ -29,6 +29,9 @@ func (db *Database) execute(ctx context.Context, query string, opts Options) (ta
 	if len(errs) > 0 {
 		return nil, errs.err(query)
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()

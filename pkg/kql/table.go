@@ -124,11 +124,13 @@ type Database struct {
 }
 
 // NewDatabase returns a database holding the tables; a later table with the
-// same name replaces an earlier one.
+// same name replaces an earlier one, and nil tables are skipped.
 func NewDatabase(tables ...*Table) *Database {
 	db := &Database{tables: make(map[string]*Table, len(tables))}
 	for _, t := range tables {
-		db.tables[t.name] = t
+		if t != nil {
+			db.tables[t.name] = t
+		}
 	}
 	return db
 }
