@@ -59,7 +59,8 @@
 // Functions: ago, now, bin and floor, tostring, toint, tolong, todouble,
 // toreal, todatetime, totimespan, tobool, tolower, toupper, strlen, strcat,
 // substring, iff, iif, case, coalesce, ipv4_is_private, isempty,
-// isnotempty, isnull, isnotnull, not, abs.
+// isnotempty, isnull, isnotnull, not, abs, extract, replace_string,
+// hourofday, dayofweek, startofday, round.
 //
 // Literals: "..." and '...' with backslash escapes, @"..." verbatim (""
 // for a quote), h"..." obfuscated, ```...``` multi-line; long (123, 0x1F),

@@ -196,6 +196,18 @@ func TestScalarExpressions(t *testing.T) {
 		{`coalesce(L, 0)`, TypeLong, int64(0), int64(7)},
 		{`coalesce(S, "fallback")`, TypeString, "fallback", "Hello World"},
 		{`abs(-L)`, TypeLong, nil, int64(7)},
+		// more functions
+		{`extract(@"(\w+) (\w+)", 2, S)`, TypeString, "", "World"},
+		{`extract("x(y)?", 1, S)`, TypeString, "", ""},
+		{`replace_string(S, "o", "0")`, TypeString, "", "Hell0 W0rld"},
+		{`hourofday(D)`, TypeInt, nil, int64(10)},
+		{`dayofweek(D)`, TypeTimespan, nil, 3 * 24 * time.Hour}, // 2024-05-01 was a Wednesday
+		{`dayofweek(datetime(1969-12-28))`, TypeTimespan, time.Duration(0), time.Duration(0)},
+		{`startofday(D)`, TypeDateTime, nil, d("2024-05-01T00:00:00Z")},
+		{`startofday(D, -1)`, TypeDateTime, nil, d("2024-04-30T00:00:00Z")},
+		{`round(R)`, TypeReal, nil, 3.0},
+		{`round(2.345, 2)`, TypeReal, 2.35, 2.35},
+		{`round(L, -1)`, TypeLong, nil, int64(10)},
 		// ipv4_is_private
 		{`ipv4_is_private("10.1.2.3")`, TypeBool, true, true},
 		{`ipv4_is_private("172.16.0.1")`, TypeBool, true, true},
