@@ -191,6 +191,17 @@ func (o *distinctOp) opName() string       { return "distinct" }
 func (o *countOp) opName() string          { return "count" }
 func (o *renderOp) opName() string         { return "render" }
 func (o *unionOp) opName() string          { return "union" }
+func (o *joinOp) opName() string           { return "join" }
+
+// joinOp is "join [kind=K] (right) on keys"; each key names the left and
+// the right column (the same name for "on Col").
+type joinOp struct {
+	at     int
+	kind   string
+	right  *pipeline
+	left   []identExpr
+	rightK []identExpr
+}
 
 // statement is a let binding or a tabular query.
 type statement interface{ stmtPos() int }

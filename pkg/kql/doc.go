@@ -36,7 +36,11 @@
 // named and use bin),
 // order by / sort by (asc, desc, nulls first|last; default desc with nulls
 // last), take / limit, top N by, distinct (columns or *), count, union,
-// render (accepted and ignored).
+// join (kind= innerunique (the default), inner, leftouter, rightouter,
+// fullouter, leftsemi, leftanti, rightsemi, rightanti; on Col or
+// $left.A == $right.B; null keys match nothing; a right column name
+// already used gets a suffix, Name1; over 5,000,000 result rows is an
+// E_RUNAWAY_QUERY error), render (accepted and ignored).
 //
 // Aggregations: count(), countif(), dcount() (exact), min(), max(), sum(),
 // avg(), make_set() and make_list() (with an optional size), arg_max() and
@@ -81,7 +85,7 @@
 //
 // # Not supported
 //
-// join, lookup, mv-expand, parse, make-series, range, datatable, search,
+// lookup, mv-expand, parse, make-series, range, datatable, search,
 // materialize, user-defined functions, let with lambdas, dynamic property
 // access (d.x, d["x"]), toscalar, in with a subquery, and the many scalar
 // functions not listed above. Using any of them gives a SYN0002 or SEM0100

@@ -36,6 +36,8 @@ func (x *execution) operator(f *frame, op operator) *frame {
 		return f
 	case *unionOp:
 		return x.union(f, op.args)
+	case *joinOp:
+		return x.join(f, op)
 	}
 	x.fail("SEM0001", -1, "", "unsupported operator %s", op.opName())
 	return nil

@@ -333,6 +333,8 @@ func (p *parser) parseOperator() operator {
 		}
 	case "union":
 		return &unionOp{at: t.pos, args: p.parseUnionArgs()}
+	case "join":
+		return p.parseJoin(t.pos)
 	}
 	p.p--
 	p.fail("unknown operator")
