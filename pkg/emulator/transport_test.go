@@ -15,11 +15,12 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
 )
 
 // demoClient is how the plugin's demo workspace reaches the emulator: azquery's own code path, a
 // made-up https endpoint, no credential, and the handler served in memory.
-func demoClient(t *testing.T, h http.Handler) *azquery.LogsClient {
+func demoClient(t testing.TB, h http.Handler) *azquery.LogsClient {
 	t.Helper()
 	c, err := azquery.NewLogsClient(nil, &azquery.LogsClientOptions{ClientOptions: azcore.ClientOptions{
 		Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
@@ -120,5 +121,17 @@ func TestTransportFailures(t *testing.T) {
 	tls := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { sawTLS = r.TLS != nil })
 	if _, err := (&emulator.Transport{Handler: tls}).Do(req); err != nil || !sawTLS {
 		t.Errorf("TLS %v, err %v", sawTLS, err)
+	}
+}
+
+func TestDemoHandler(t *testing.T) {
+	c := demoClient(t, emulator.NewDemoHandler(sampledata.Config{Rows: 20000, Seed: 42}))
+	q := notebookQuery
+	res, err := c.QueryWorkspace(context.Background(), "00000000-0000-0000-0000-000000000000", azquery.Body{Query: &q}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tables[0].Rows) == 0 {
+		t.Fatal("the demo answered no rows")
 	}
 }
