@@ -211,7 +211,7 @@ func planted(e Event) bool {
 // TestPivotsRevealIntrusions runs the notebook's pivots on the engine and checks them against
 // the same filters written in Go, and that each pivot shows its intrusion.
 func TestPivotsRevealIntrusions(t *testing.T) {
-	cfg := Config{Rows: 60000, Seed: 42, Now: testNow}
+	cfg := Config{Rows: 40000, Seed: 42, Now: testNow}
 	evs := Events(cfg)
 	db := kql.NewDatabase(Generate(cfg))
 	tests := []struct {

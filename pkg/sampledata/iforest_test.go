@@ -15,9 +15,6 @@ import (
 // seeds and sizes. Below about 50,000 rows the one-day query returns so few rows that 1% of them
 // cannot hold all 28 planted connections (20,000 rows flag only the dropper).
 func TestIsolationForestFlagsPlantedBinaries(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates 500,000 rows")
-	}
 	for _, cfg := range []Config{
 		{Rows: 500000, Seed: 42, Now: testNow},
 		{Rows: 200000, Seed: 7, Now: testNow},
@@ -25,6 +22,9 @@ func TestIsolationForestFlagsPlantedBinaries(t *testing.T) {
 		{Rows: 50000, Seed: 3, Now: testNow},
 	} {
 		t.Run(fmt.Sprintf("rows=%d,seed=%d", cfg.Rows, cfg.Seed), func(t *testing.T) {
+			if cfg.Rows > 100000 && (testing.Short() || raceEnabled) {
+				t.Skip("large table: skipped with -short and -race")
+			}
 			db := kql.NewDatabase(Generate(cfg))
 			res, err := db.Execute(context.Background(), defaultQuery, kql.Options{Now: testNow})
 			if err != nil {

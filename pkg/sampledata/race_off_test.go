@@ -1,0 +1,5 @@
+//go:build !race
+
+package sampledata
+
+const raceEnabled = false
