@@ -18,8 +18,13 @@
 //     running at the deadline gives the service's 504 GatewayTimeout;
 //   - answers past the row limit (500,000 by default, WithRowLimit) keep the first rows and carry
 //     the service's partial error for E_QUERY_RESULT_SET_TOO_LARGE;
+//   - with WithMaxConcurrent, a query arriving while n run gets the service's 429 ThrottledError
+//     with Retry-After; PeakConcurrency tells how many ran at once;
 //   - every request is recorded (Requests) with its workspace, body, Prefer and headers, the
 //     Authorization credential redacted.
+//
+// Not emulated: the 64 MB answer size limit, statistics beyond execution time and row counts, and
+// the batch ($batch) and resource-centric query endpoints.
 //
 // An Executor returns a *Result (tables, optionally a partial error: status 200 with an "error"
 // object) or an error; a *ServiceError becomes its status, the service's {"error":{...}} JSON
@@ -33,8 +38,10 @@
 //	script := emulator.Throttle(time.Second).Then(emulator.Respond(tbl))
 //	la := emulator.NewLogAnalyticsHandler(script)
 //
-// EngineExecutor runs the KQL on pkg/kql databases (one per workspace, or one default),
+// EngineExecutor runs the KQL with pkg/kql over tables (one set per workspace, or a default set),
 // applying the request's timespan and workspaces; engine errors become the service's 400s.
+// NewDemoHandler is the plugin's built-in demo workspace: the engine over generated
+// DeviceNetworkEvents (pkg/sampledata), made on the first query.
 //
 // # Entra ID
 //

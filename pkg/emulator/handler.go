@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -75,6 +76,13 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
+// WithMaxConcurrent answers 429 ThrottledError (with Retry-After retryAfter) to a query that
+// arrives while n queries are running, as the service does past its limit of concurrent queries
+// per user (5). Zero n means no limit.
+func WithMaxConcurrent(n int, retryAfter time.Duration) Option {
+	return func(h *LogAnalyticsHandler) { h.maxConcurrent, h.throttleAfter = n, retryAfter }
+}
+
 // LogAnalyticsHandler serves the Log Analytics query API (see the package doc). Build it with
 // NewLogAnalyticsHandler; it is safe for concurrent use.
 type LogAnalyticsHandler struct {
@@ -84,6 +92,30 @@ type LogAnalyticsHandler struct {
 	defaultWait time.Duration
 	now         func() time.Time
 	log         RequestLog
+
+	maxConcurrent int
+	throttleAfter time.Duration
+	inFlight      atomic.Int64
+	peak          atomic.Int64
+}
+
+// PeakConcurrency is the largest number of queries the handler has run at the same time, for
+// tests of a client's concurrency bound.
+func (h *LogAnalyticsHandler) PeakConcurrency() int { return int(h.peak.Load()) }
+
+// enter counts a running query; it reports false (and counts nothing) past WithMaxConcurrent.
+func (h *LogAnalyticsHandler) enter() bool {
+	n := h.inFlight.Add(1)
+	if h.maxConcurrent > 0 && n > int64(h.maxConcurrent) {
+		h.inFlight.Add(-1)
+		return false
+	}
+	for {
+		p := h.peak.Load()
+		if n <= p || h.peak.CompareAndSwap(p, n) {
+			return true
+		}
+	}
 }
 
 // NewLogAnalyticsHandler serves POST (and GET) /v1/workspaces/{id}/query, answering with exec.
@@ -189,6 +221,10 @@ func (h *LogAnalyticsHandler) serve(w http.ResponseWriter, r *http.Request, rec 
 		wait = req.Wait
 		w.Header().Set("Preference-Applied", fmt.Sprintf("wait=%d", int(req.Wait/time.Second)))
 	}
+	if !h.enter() {
+		return fail(ThrottledError(h.throttleAfter))
+	}
+	defer h.inFlight.Add(-1)
 	ctx, cancel := context.WithTimeout(r.Context(), wait)
 	defer cancel()
 	res, err := h.exec.Query(ctx, req)

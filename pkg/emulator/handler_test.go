@@ -289,3 +289,36 @@ func TestServiceErrorMessage(t *testing.T) {
 		t.Errorf("%+v", s)
 	}
 }
+
+func TestHandlerConcurrency(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 10)
+	exec := ExecutorFunc(func(ctx context.Context, _ Request) (*Result, error) {
+		started <- struct{}{}
+		<-release
+		return &Result{}, nil
+	})
+	h := NewLogAnalyticsHandler(exec, WithMaxConcurrent(2, 3*time.Second))
+	codes := make(chan int, 3)
+	for i := 0; i < 2; i++ {
+		go func() {
+			codes <- do(t, h, "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil).Code
+		}()
+	}
+	<-started
+	<-started
+	rr := do(t, h, "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil)
+	if rr.Code != 429 || rr.Header().Get("Retry-After") != "3" || !strings.Contains(rr.Body.String(), "ThrottledError") {
+		t.Errorf("third query: %d %v %s", rr.Code, rr.Header(), rr.Body)
+	}
+	close(release)
+	if a, b := <-codes, <-codes; a != 200 || b != 200 {
+		t.Errorf("running queries: %d %d", a, b)
+	}
+	if p := h.PeakConcurrency(); p != 2 {
+		t.Errorf("peak %d, want 2", p)
+	}
+	if rr := do(t, h, "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil); rr.Code != 200 {
+		t.Errorf("after the others finished: %d", rr.Code)
+	}
+}
