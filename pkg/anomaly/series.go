@@ -66,7 +66,7 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 	if seen {
 		start, end := lo.UTC().Truncate(interval), hi.UTC().Truncate(interval)
 		if n := end.Sub(start)/interval + 1; n > maxBuckets {
-			wider := interval * ((n + maxBuckets - 1) / maxBuckets)
+			wider := interval * ((n + maxBuckets - 3) / (maxBuckets - 2)) // re-aligned, the span can touch one more bucket
 			out.Meta.Notices = append(out.Meta.Notices, data.Notice{Severity: data.NoticeSeverityInfo,
 				Text: fmt.Sprintf("The interval %s would make %d points; using %s instead.", interval, n, wider)})
 			interval = wider

@@ -1,0 +1,393 @@
+package anomaly
+
+import (
+	"cmp"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
+)
+
+// scoredRows is what every output is built from: the rows, their labels and scores as ScoreRows
+// gives them (ScoreRows itself is checked against iforest in score_test.go).
+type scoredRows struct {
+	names   []string
+	devices []string
+	times   []time.Time
+	labels  []int64
+	scores  []float64
+}
+
+func scoreFixture(t *testing.T, n int, seed uint64) (*data.Frame, scoredRows) {
+	t.Helper()
+	in := eventsFrame(processes(n, seed))
+	s, err := ScoreRows(in, NotebookOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, scoredRows{
+		names: column[string](t, s, "InitiatingProcessFileName"), devices: column[string](t, s, "DeviceName"),
+		times: column[time.Time](t, s, "TimeGenerated"), labels: column[int64](t, s, FieldAnomaly), scores: column[float64](t, s, FieldScore),
+	}
+}
+
+func run(t *testing.T, in *data.Frame, mut func(*querymodel.Anomaly), interval time.Duration) *data.Frame {
+	t.Helper()
+	out, err := Pipeline{Options: opts(mut), Interval: interval}.Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// expectedAnomalies sorts the flagged rows (among keep) by score with a plain insertion sort,
+// independent of the package's sort.
+func expectedAnomalies(r scoredRows, keep func(i int) bool) []int {
+	var idx []int
+	for i, l := range r.labels {
+		if l == -1 && keep(i) {
+			j := len(idx)
+			idx = append(idx, i)
+			for j > 0 && r.scores[idx[j-1]] > r.scores[i] {
+				idx[j] = idx[j-1]
+				j--
+			}
+			idx[j] = i
+		}
+	}
+	return idx
+}
+
+func all(int) bool { return true }
+
+func TestOutputsRowsAnomaliesTop(t *testing.T) {
+	in, r := scoreFixture(t, 4000, 11)
+	want := expectedAnomalies(r, all)
+	if len(want) < 12 {
+		t.Fatalf("only %d anomalies: fixture too small to test top 10", len(want))
+	}
+	pick := func(idx []int) []string {
+		out := make([]string, len(idx))
+		for k, i := range idx {
+			out[k] = r.names[i]
+		}
+		return out
+	}
+	pickTimes := func(idx []int) []time.Time {
+		out := make([]time.Time, len(idx))
+		for k, i := range idx {
+			out[k] = r.times[i]
+		}
+		return out
+	}
+
+	rows := run(t, in, nil, 0)
+	if rows.Rows() != 4000 || !slices.Equal(column[string](t, rows, "InitiatingProcessFileName"), r.names) {
+		t.Error("rows output lost or reordered rows")
+	}
+
+	an := run(t, in, func(o *querymodel.Anomaly) { o.Output = "anomalies" }, 0)
+	if got := column[string](t, an, "InitiatingProcessFileName"); !slices.Equal(got, pick(want)) {
+		t.Errorf("anomalies: %v\nwant %v", got, pick(want))
+	}
+	if !slices.Equal(column[time.Time](t, an, "TimeGenerated"), pickTimes(want)) {
+		t.Error("anomalies: rows' other columns do not travel with them")
+	}
+	for _, l := range column[int64](t, an, FieldAnomaly) {
+		if l != -1 {
+			t.Fatal("anomalies output holds a normal row")
+		}
+	}
+
+	for _, n := range []int{10, 1, 3, len(want) + 5} {
+		top := run(t, in, func(o *querymodel.Anomaly) { o.Output = "top"; o.TopN = n }, 0)
+		w := want[:min(n, len(want))]
+		if got := column[float64](t, top, FieldScore); len(got) != len(w) || !slices.Equal(column[time.Time](t, top, "TimeGenerated"), pickTimes(w)) {
+			t.Errorf("top %d: %d rows, want %d", n, len(got), len(w))
+		}
+	}
+	if top := run(t, in, func(o *querymodel.Anomaly) { o.Output = "top" }, 0); !slices.IsSortedFunc(column[float64](t, top, FieldScore), cmp.Compare[float64]) || top.Rows() != 10 {
+		t.Error("default top is not the ten lowest scores")
+	}
+}
+
+func TestOutputCount(t *testing.T) {
+	in, r := scoreFixture(t, 3000, 12)
+	var flagged, chrome, chromeFlagged int64
+	for i, l := range r.labels {
+		isChrome := strings.Contains(strings.ToLower(r.names[i]), "chrome")
+		if isChrome {
+			chrome++
+		}
+		if l == -1 {
+			flagged++
+			if isChrome {
+				chromeFlagged++
+			}
+		}
+	}
+	for _, tc := range []struct {
+		desc          string
+		search        *querymodel.Search
+		anomalies, of int64
+	}{
+		{"all rows", nil, flagged, 3000},
+		{"searched rows", &querymodel.Search{Column: "InitiatingProcessFileName", Value: "CHROME"}, chromeFlagged, chrome},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			c := run(t, in, func(o *querymodel.Anomaly) { o.Output = "count"; o.Search = tc.search }, 0)
+			// One numeric field, one row: what Grafana's alerting reads as a single number.
+			numeric := 0
+			for _, f := range c.Fields {
+				if f.Type().Numeric() {
+					numeric++
+				}
+			}
+			if c.Rows() != 1 || numeric != 1 || len(c.Fields) != 1 || c.Fields[0].Name != "Anomalies" {
+				t.Fatalf("count frame %v with %d rows", fieldNames(c), c.Rows())
+			}
+			if got := c.Fields[0].At(0).(int64); got != tc.anomalies {
+				t.Errorf("Anomalies = %d, want %d", got, tc.anomalies)
+			}
+			var rowsStat float64 = -1
+			for _, s := range c.Meta.Stats {
+				if s.DisplayName == "Rows" {
+					rowsStat = s.Value
+				}
+			}
+			if rowsStat != float64(tc.of) {
+				t.Errorf("Rows stat = %v, want %d", rowsStat, tc.of)
+			}
+			if c.Meta.Type != data.FrameTypeNumericWide {
+				t.Errorf("frame type %q", c.Meta.Type)
+			}
+		})
+	}
+}
+
+func TestOutputCountByValue(t *testing.T) {
+	in, r := scoreFixture(t, 3000, 13)
+	type agg struct {
+		first          int
+		count, flagged int64
+		score          float64
+	}
+	// Independent aggregation, keyed by the combination of process and device.
+	build := func(key func(i int) string) ([]string, map[string]*agg) {
+		m := map[string]*agg{}
+		var order []string
+		for i := range r.names {
+			k := key(i)
+			a := m[k]
+			if a == nil {
+				a = &agg{first: i, score: r.scores[i]}
+				m[k] = a
+				order = append(order, k)
+			}
+			a.count++
+			if r.labels[i] == -1 {
+				a.flagged++
+			}
+			a.score = min(a.score, r.scores[i])
+		}
+		slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(m[a].score, m[b].score) })
+		return order, m
+	}
+	t.Run("one field", func(t *testing.T) {
+		order, m := build(func(i int) string { return r.names[i] })
+		c := run(t, in, func(o *querymodel.Anomaly) { o.Output = "countByValue" }, 0)
+		if want := []string{"InitiatingProcessFileName", "Count", "Anomalies", "Anomaly_Score"}; !slices.Equal(fieldNames(c), want) {
+			t.Fatalf("fields %v, want %v", fieldNames(c), want)
+		}
+		names, counts, flagged, scores := column[string](t, c, "InitiatingProcessFileName"), column[int64](t, c, "Count"), column[int64](t, c, "Anomalies"), column[float64](t, c, FieldScore)
+		if !slices.Equal(names, order) {
+			t.Fatalf("values %v\nwant %v", names, order)
+		}
+		for k, n := range names {
+			if a := m[n]; counts[k] != a.count || flagged[k] != a.flagged || scores[k] != a.score {
+				t.Errorf("%s: %d/%d/%v, want %d/%d/%v", n, counts[k], flagged[k], scores[k], a.count, a.flagged, a.score)
+			}
+		}
+	})
+	t.Run("two fields", func(t *testing.T) {
+		o := func(o *querymodel.Anomaly) {
+			o.Output = "countByValue"
+			o.Fields = []string{"InitiatingProcessFileName", "DeviceName"}
+		}
+		s, err := ScoreRows(in, opts(o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.labels, r.scores = column[int64](t, s, FieldAnomaly), column[float64](t, s, FieldScore)
+		order, m := build(func(i int) string { return r.names[i] + "|" + r.devices[i] })
+		c := run(t, in, o, 0)
+		names, devices, counts := column[string](t, c, "InitiatingProcessFileName"), column[string](t, c, "DeviceName"), column[int64](t, c, "Count")
+		if len(names) != len(order) {
+			t.Fatalf("%d combinations, want %d", len(names), len(order))
+		}
+		for k := range names {
+			if key := names[k] + "|" + devices[k]; key != order[k] || counts[k] != m[key].count {
+				t.Errorf("row %d: %s (%d), want %s (%d)", k, key, counts[k], order[k], m[order[k]].count)
+			}
+		}
+	})
+}
+
+func TestOutputSeries(t *testing.T) {
+	in, r := scoreFixture(t, 3000, 14)
+	for _, interval := range []time.Duration{time.Hour, 10 * time.Minute, 0} {
+		s := run(t, in, func(o *querymodel.Anomaly) { o.Output = "series" }, interval)
+		if s.Meta.Type != data.FrameTypeTimeSeriesWide || !slices.Equal(fieldNames(s), []string{"Time", "Anomalies"}) {
+			t.Fatalf("series frame %v type %q", fieldNames(s), s.Meta.Type)
+		}
+		times, counts := column[time.Time](t, s, "Time"), column[int64](t, s, "Anomalies")
+		step := interval
+		if step == 0 {
+			step = times[1].Sub(times[0])
+		}
+		// Independent bucketing: Unix-epoch alignment equals bin()'s for these intervals.
+		want := map[int64]int64{}
+		var total int64
+		for i, l := range r.labels {
+			if l == -1 {
+				want[r.times[i].UnixNano()/int64(step)]++
+				total++
+			}
+		}
+		var sum int64
+		for k, tm := range times {
+			if k > 0 && tm.Sub(times[k-1]) != step {
+				t.Fatalf("interval %v: gap between buckets %v and %v", interval, times[k-1], tm)
+			}
+			if tm.UnixNano()%int64(step) != 0 {
+				t.Fatalf("bucket %v is not aligned to %v", tm, step)
+			}
+			if counts[k] != want[tm.UnixNano()/int64(step)] {
+				t.Errorf("interval %v: bucket %v has %d, want %d", interval, tm, counts[k], want[tm.UnixNano()/int64(step)])
+			}
+			sum += counts[k]
+		}
+		if sum != total || !times[0].Before(r.times[0].Add(time.Nanosecond)) || times[len(times)-1].Add(step).Before(r.times[len(r.times)-1]) {
+			t.Errorf("interval %v: %d anomalies in %d buckets, want %d over the rows' span", interval, sum, len(times), total)
+		}
+		if interval == 0 && len(times) > 100 {
+			t.Errorf("automatic interval gave %d buckets", len(times))
+		}
+	}
+	// A tiny interval is widened rather than making millions of points.
+	s := run(t, in, func(o *querymodel.Anomaly) { o.Output = "series" }, time.Millisecond)
+	if s.Rows() > maxBuckets || len(s.Meta.Notices) == 0 {
+		t.Errorf("1ms interval: %d buckets, notices %v", s.Rows(), s.Meta.Notices)
+	}
+	// No time column.
+	noTime := data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, processes(50, 1)))
+	if _, err := Score(noTime, opts(func(o *querymodel.Anomaly) { o.Output = "series" })); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), "time column") {
+		t.Errorf("series without time: %v", err)
+	}
+}
+
+func TestSearch(t *testing.T) {
+	in, r := scoreFixture(t, 2000, 15)
+	for _, tc := range []struct {
+		desc   string
+		search querymodel.Search
+		keep   func(i int) bool
+	}{
+		{"case-insensitive", querymodel.Search{Column: "InitiatingProcessFileName", Value: "TEAMS"},
+			func(i int) bool { return strings.Contains(strings.ToLower(r.names[i]), "teams") }},
+		{"substring of device", querymodel.Search{Column: "DeviceName", Value: "s-03"}, func(i int) bool { return r.devices[i] == "ws-03" }},
+		{"number column", querymodel.Search{Column: "RemotePort", Value: "80"}, func(i int) bool { return i%3 == 1 || i%3 == 2 }},
+		{"the anomalies, as a hunter searches them", querymodel.Search{Column: "Anomaly", Value: "-1"}, func(i int) bool { return r.labels[i] == -1 }},
+		{"time prefix", querymodel.Search{Column: "TimeGenerated", Value: r.times[0].UTC().Format("2006-01-02 15:04")},
+			func(i int) bool { return r.times[i].UTC().Format("2006-01-02 15:04") == r.times[0].UTC().Format("2006-01-02 15:04") }},
+		{"regex characters are text", querymodel.Search{Column: "InitiatingProcessFileName", Value: ".*"}, func(int) bool { return false }},
+		{"empty value keeps all", querymodel.Search{Column: "DeviceName", Value: ""}, all},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			var want []time.Time
+			for i := range r.names {
+				if tc.keep(i) {
+					want = append(want, r.times[i])
+				}
+			}
+			s := tc.search
+			got := run(t, in, func(o *querymodel.Anomaly) { o.Search = &s }, 0)
+			if !slices.Equal(column[time.Time](t, got, "TimeGenerated"), want) {
+				t.Errorf("%d rows, want %d", got.Rows(), len(want))
+			}
+			// Scores are those of all rows, whatever the search.
+			an := run(t, in, func(o *querymodel.Anomaly) { o.Search = &s; o.Output = "anomalies" }, 0)
+			wantIdx := expectedAnomalies(r, tc.keep)
+			gotScores := column[float64](t, an, FieldScore)
+			if len(gotScores) != len(wantIdx) {
+				t.Fatalf("searched anomalies: %d, want %d", len(gotScores), len(wantIdx))
+			}
+			for k, i := range wantIdx {
+				if gotScores[k] != r.scores[i] {
+					t.Errorf("searched anomaly %d scored %v, want the unsearched %v", k, gotScores[k], r.scores[i])
+				}
+			}
+		})
+	}
+	if _, err := Score(in, opts(func(o *querymodel.Anomaly) { o.Search = &querymodel.Search{Column: "Nope", Value: "x"} })); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), `search column "Nope"`) {
+		t.Errorf("unknown search column: %v", err)
+	}
+	if _, err := Score(in, opts(func(o *querymodel.Anomaly) { o.Output = "histogram" })); !errors.Is(err, querymodel.ErrInvalid) {
+		t.Errorf("unknown output: %v", err)
+	}
+}
+
+func TestAnomalousValues(t *testing.T) {
+	in, r := scoreFixture(t, 3000, 16)
+	s, err := ScoreRows(in, NotebookOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Independent: flagged values ordered by their lowest score, then first appearance.
+	var want []string
+	for _, i := range expectedAnomalies(r, all) {
+		if !slices.Contains(want, r.names[i]) {
+			want = append(want, r.names[i])
+		}
+	}
+	if got := AnomalousValues(s, "InitiatingProcessFileName"); !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("AnomalousValues = %q, want %q", got, want)
+	}
+	// The anomalies output keeps what AnomalousValues needs.
+	an := run(t, in, func(o *querymodel.Anomaly) { o.Output = "anomalies" }, 0)
+	if got := AnomalousValues(an, "InitiatingProcessFileName"); !slices.Equal(got, want) {
+		t.Errorf("from anomalies output: %q", got)
+	}
+	if got := AnomalousValues(s, "RemotePort"); len(got) == 0 || got[0] == "" {
+		t.Errorf("numbers render as text: %q", got)
+	}
+	for _, f := range []*data.Frame{nil, in} {
+		if got := AnomalousValues(f, "InitiatingProcessFileName"); got != nil {
+			t.Errorf("unscored frame gave %q", got)
+		}
+	}
+	if got := AnomalousValues(s, "Nope"); got != nil {
+		t.Errorf("missing field gave %q", got)
+	}
+	// Nulls and empty strings are never pivot values.
+	names := processes(400, 2)
+	vals := make([]*string, len(names))
+	for i := range names {
+		vals[i] = ptr(names[i])
+	}
+	vals[7], vals[8] = nil, ptr("")
+	sn, err := ScoreRows(data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, vals)), opts(func(o *querymodel.Anomaly) { o.Contamination = 0.5 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range AnomalousValues(sn, "InitiatingProcessFileName") {
+		if v == "" {
+			t.Error("an empty or null value is offered as a pivot value")
+		}
+	}
+}
