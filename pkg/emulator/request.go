@@ -178,6 +178,7 @@ func parseISODuration(s string) (isoDuration, error) {
 	}
 	s = s[1:]
 	inTime, timeUnits := false, false
+	seen := map[string]bool{}
 	for len(s) > 0 {
 		if s[0] == 'T' {
 			if inTime {
@@ -201,6 +202,11 @@ func parseISODuration(s string) (isoDuration, error) {
 		unit := s[i]
 		s = s[i+1:]
 		timeUnits = timeUnits || inTime
+		key := fmt.Sprint(inTime, unit)
+		if seen[key] {
+			return d, fmt.Errorf("invalid ISO 8601 duration %q: a unit appears twice", orig)
+		}
+		seen[key] = true
 		whole := int(num)
 		switch {
 		case !inTime && unit == 'Y':
@@ -225,6 +231,9 @@ func parseISODuration(s string) (isoDuration, error) {
 	}
 	if inTime && !timeUnits {
 		return d, fmt.Errorf("invalid ISO 8601 duration %q", orig)
+	}
+	if d.fixed < 0 || d.fixed > 200*365*24*time.Hour {
+		return d, fmt.Errorf("ISO 8601 duration %q is too long", orig)
 	}
 	return d, nil
 }

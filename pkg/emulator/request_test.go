@@ -105,3 +105,26 @@ func TestWorkspaceFromPath(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTimespan: any input gives an interval or an error, never a panic or an interval that
+// ends before it starts.
+func FuzzParseTimespan(f *testing.F) {
+	for _, s := range []string{"PT12H", "P1D", "P1Y2M3W4DT5H6M7.5S", "2024-05-01T00:00:00Z/2024-05-02T00:00:00Z", "2024-05-01/PT1H", "P1D/2024-05-01", "PT999999H999999H"} {
+		f.Add(s)
+	}
+	now := time.Date(2024, 5, 2, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, err := ParseTimespan(s, now)
+		if err == nil && end.Before(start) {
+			t.Fatalf("%q: %v after %v", s, start, end)
+		}
+	})
+}
+
+func TestParseTimespanRejectsOverflow(t *testing.T) {
+	for _, s := range []string{"PT999999H999999H999999H", "PT1H1H", "P1D1D"} {
+		if _, _, err := ParseTimespan(s, time.Now()); err == nil {
+			t.Errorf("%q: no error", s)
+		}
+	}
+}
