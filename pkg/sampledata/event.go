@@ -2,9 +2,9 @@ package sampledata
 
 import "time"
 
-// Event is one DeviceNetworkEvents row, field for field (see Schema). Nullable numbers are
-// pointers-free: RemotePort < 0 and a zero InitiatingProcessCreationTime mean null, and an empty
-// AdditionalFields is null.
+// Event is one DeviceNetworkEvents row, field for field (see Schema). Nulls are marked without
+// pointers: a negative RemotePort, a zero InitiatingProcessCreationTime and an empty
+// AdditionalFields are null in the table.
 type Event struct {
 	TimeGenerated, Timestamp                                             time.Time
 	DeviceId, DeviceName, ActionType                                     string
@@ -23,7 +23,8 @@ type Event struct {
 	AdditionalFields                                                     string // JSON text
 	ReportId                                                             int64
 	TenantId, Type, SourceSystem                                         string
-	// Planted names the intrusion this event belongs to ("" for the fleet's normal traffic).
+	// Planted is the intrusion this event belongs to (IntrusionTempDropper, ...), "" for the
+	// fleet's normal traffic. It is not a column.
 	Planted string
 }
 
