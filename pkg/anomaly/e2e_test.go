@@ -53,7 +53,7 @@ func query(t testing.TB, q loganalytics.Querier, kql string) *data.Frame {
 func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
 	for _, cfg := range []sampledata.Config{
 		{Rows: 60000, Seed: 42, Now: now}, // the demo workspace's size and seed
-		{Rows: 50000, Seed: 3, Now: now}, // SCENARIO.md: below about 50,000 rows 1% cannot hold all planted rows
+		{Rows: 50000, Seed: 3, Now: now},  // SCENARIO.md: below about 50,000 rows 1% cannot hold all planted rows
 	} {
 		q := demo(t, cfg)
 		frame := query(t, q, querymodel.DefaultKQL)

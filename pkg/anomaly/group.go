@@ -61,8 +61,12 @@ func groupKeys[K comparable](n int, key func(int) (K, bool)) (groups, []K) {
 	return g, keys
 }
 
-type signed interface{ ~int8 | ~int16 | ~int32 | ~int64 }
-type unsigned interface{ ~uint8 | ~uint16 | ~uint32 | ~uint64 }
+type signed interface {
+	~int8 | ~int16 | ~int32 | ~int64
+}
+type unsigned interface {
+	~uint8 | ~uint16 | ~uint32 | ~uint64
+}
 type float interface{ ~float32 | ~float64 }
 
 // The accessors read a cell through PointerAt, which hands out a pointer into the field's own

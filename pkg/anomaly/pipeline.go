@@ -54,7 +54,7 @@ type scores struct {
 	decision *data.Field
 }
 
-func (s scores) flagged(i int) bool   { return *s.labels.PointerAt(i).(*int64) < 0 }
+func (s scores) flagged(i int) bool  { return *s.labels.PointerAt(i).(*int64) < 0 }
 func (s scores) score(i int) float64 { return *s.decision.PointerAt(i).(*float64) }
 
 func scoresOf(scored *data.Frame) (scores, bool) {

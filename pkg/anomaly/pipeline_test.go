@@ -304,7 +304,9 @@ func TestSearch(t *testing.T) {
 		{"number column", querymodel.Search{Column: "RemotePort", Value: "80"}, func(i int) bool { return i%3 == 1 || i%3 == 2 }},
 		{"the anomalies, as a hunter searches them", querymodel.Search{Column: "Anomaly", Value: "-1"}, func(i int) bool { return r.labels[i] == -1 }},
 		{"time prefix", querymodel.Search{Column: "TimeGenerated", Value: r.times[0].UTC().Format("2006-01-02 15:04")},
-			func(i int) bool { return r.times[i].UTC().Format("2006-01-02 15:04") == r.times[0].UTC().Format("2006-01-02 15:04") }},
+			func(i int) bool {
+				return r.times[i].UTC().Format("2006-01-02 15:04") == r.times[0].UTC().Format("2006-01-02 15:04")
+			}},
 		{"regex characters are text", querymodel.Search{Column: "InitiatingProcessFileName", Value: ".*"}, func(int) bool { return false }},
 		{"empty value keeps all", querymodel.Search{Column: "DeviceName", Value: ""}, all},
 	} {
