@@ -26,6 +26,9 @@ type Forest struct {
 	offset      float64
 	fitted      bool
 	warnings    []string
+	// impurityStops counts nodes that scikit-learn's impurity rules made
+	// leaves (tests use it to find seeds that exercise them).
+	impurityStops atomic.Int64
 }
 
 // New validates cfg and returns an unfitted forest. Invalid settings give an
@@ -44,6 +47,12 @@ func (f *Forest) Offset() float64 { return f.offset }
 
 // MaxSamples is max_samples_, the rows each tree was grown on.
 func (f *Forest) MaxSamples() int { return f.maxSamples }
+
+// ImpurityStops is a diagnostic: the number of nodes that scikit-learn's
+// impurity rules (node impurity of fit's random y within EPSILON of zero,
+// or a split improvement below -EPSILON) turned into leaves in the last
+// Fit. It is almost always 0; tests use it to prove the rule is exercised.
+func (f *Forest) ImpurityStops() int { return int(f.impurityStops.Load()) }
 
 // Warnings returns what scikit-learn would have warned about during Fit
 // (max_samples above the number of rows).
@@ -146,6 +155,7 @@ func (f *Forest) fit(X Matrix) (*scored, error) {
 	}
 	n := X.Rows
 	f.fitted, f.trees, f.warnings = false, nil, nil
+	f.impurityStops.Store(0)
 	ms := f.cfg.MaxSamples
 	switch ms.kind {
 	case maxSamplesAuto:
@@ -168,7 +178,14 @@ func (f *Forest) fit(X Matrix) (*scored, error) {
 	for 1<<maxDepth < max(f.maxSamples, 2) { // ceil(log2(max(max_samples, 2)))
 		maxDepth++
 	}
-	if err := f.growTrees(x, n, maxDepth); err != nil {
+	// fit's y = rnd.uniform(size=n): the trees' regression target, whose
+	// impurity can (rarely) stop a node from splitting.
+	y := make([]float64, n)
+	rnd := mtrand.New(uint32(f.cfg.RandomState))
+	for i := range y {
+		y[i] = rnd.RandomSample()
+	}
+	if err := f.growTrees(x, y, n, maxDepth); err != nil {
 		return nil, err
 	}
 	f.fitted = true
@@ -200,7 +217,7 @@ func (f *Forest) score(X Matrix) (*scored, error) {
 // growTrees draws the seeds as BaseBagging._fit does and grows the trees in
 // parallel; tree i depends only on seeds[i], so the forest is the same for
 // any number of workers.
-func (f *Forest) growTrees(x []float32, n, maxDepth int) error {
+func (f *Forest) growTrees(x []float32, y []float64, n, maxDepth int) error {
 	nEst := f.cfg.NEstimators
 	seeds := make([]int64, nEst)
 	mtrand.New(uint32(f.cfg.RandomState)).IntnInto(seeds, maxInt32)
@@ -253,14 +270,21 @@ func (f *Forest) growTrees(x []float32, n, maxDepth int) error {
 					b.x = make([]float32, len(rows)*b.nf)
 				}
 				b.x = b.x[:len(rows)*b.nf]
+				if cap(b.y) < len(rows) {
+					b.y = make([]float64, len(rows))
+				}
+				b.y = b.y[:len(rows)]
 				for k, r := range rows {
+					b.y[k] = y[r]
 					src := x[int(r)*cols:]
 					dst := b.x[k*b.nf:]
 					for j, c := range t.features {
 						dst[j] = src[c]
 					}
 				}
+				b.impurityStops = 0
 				b.grow(t, len(rows), splitSeed, maxDepth)
+				f.impurityStops.Add(int64(b.impurityStops))
 				if maxDepth <= perfectDepthLimit {
 					t.perfect = newPerfectTree(t, maxDepth)
 				}

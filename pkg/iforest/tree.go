@@ -30,6 +30,7 @@ const (
 	randRMax         = 0x7FFFFFFF
 	featureThreshold = float32(1e-7) // FEATURE_THRESHOLD, a float32 in scikit-learn
 	treeUndefined    = -2
+	epsilon          = 0x1p-52 // np.finfo('double').eps, the builder's EPSILON
 )
 
 // splitRand is scikit-learn's our_rand_r: 32-bit xorshift, 0 replaced by 1.
@@ -61,15 +62,18 @@ func (s *splitRand) uniform(low, high float64) float64 {
 
 // treeBuilder holds a worker's scratch space; reused across trees.
 type treeBuilder struct {
-	x             []float32 // sampled rows x tree features, row-major
-	nf            int       // features seen by the tree
-	samples       []int32
-	xf            []float32
-	features      []int32 // the splitter's feature permutation state
-	constFeatures []int32
-	rng           splitRand
-	maxDepth      int
-	t             *tree
+	x               []float32 // sampled rows x tree features, row-major
+	y               []float64 // fit's y = RandomState(random_state).uniform(size=n), at the sampled rows
+	nf              int       // features seen by the tree
+	samples         []int32
+	xf              []float32
+	features        []int32 // the splitter's feature permutation state
+	constFeatures   []int32
+	rng             splitRand
+	maxDepth        int
+	weightedSamples float64 // the criterion's weighted_n_samples: rows in the tree
+	impurityStops   int     // nodes made leaves by the impurity or improvement rule
+	t               *tree
 }
 
 // grow builds a tree over the builder's sampled rows (already in ascending
@@ -92,7 +96,12 @@ func (b *treeBuilder) grow(t *tree, nRows int, seed uint32, maxDepth int) {
 		b.features[i] = int32(i)
 		b.constFeatures[i] = 0
 	}
-	b.node(0, nRows, 0, 0)
+	// The root's impurity is the criterion's node_impurity; children get
+	// theirs from the parent's split.
+	sum, sq := b.sums(0, nRows)
+	w := float64(nRows)
+	b.weightedSamples = w
+	b.node(0, nRows, 0, 0, float64(sq/w)-sq2(sum/w))
 	for i := range t.nodes {
 		if t.nodes[i].col >= 0 {
 			t.nodes[i].col = t.features[t.nodes[i].col]
@@ -103,7 +112,7 @@ func (b *treeBuilder) grow(t *tree, nRows int, seed uint32, maxDepth int) {
 // node adds the node holding samples[start:end] and, recursively, its
 // subtree. Pre-order recursion consumes the generator in the order of
 // scikit-learn's DepthFirstTreeBuilder stack (left popped first).
-func (b *treeBuilder) node(start, end, depth, nConstant int) {
+func (b *treeBuilder) node(start, end, depth, nConstant int, impurity float64) {
 	t := b.t
 	id := len(t.nodes)
 	n := end - start
@@ -111,15 +120,25 @@ func (b *treeBuilder) node(start, end, depth, nConstant int) {
 	t.nodeSamples = append(t.nodeSamples, int32(n))
 	t.threshold = append(t.threshold, treeUndefined)
 	t.feature = append(t.feature, treeUndefined)
-	// min_samples_split = 2, min_samples_leaf = 1, min_weight_leaf = 0.
-	if depth < b.maxDepth && n >= 2 {
-		if f, thr, pos, nConst := b.split(start, end, nConstant); pos < end {
-			t.nodes[id] = node{value: thr, col: f}
-			t.threshold[id] = thr
-			t.feature[id] = f
-			b.node(start, pos, depth+1, nConst)
+	// min_samples_split = 2, min_samples_leaf = 1, min_weight_leaf = 0,
+	// and a node whose y impurity is within EPSILON of 0 is a leaf (y is
+	// fit's random uniform target, so this is rare but part of the stream).
+	if depth < b.maxDepth && n >= 2 && impurity <= epsilon {
+		b.impurityStops++
+	}
+	if depth < b.maxDepth && n >= 2 && !(impurity <= epsilon) {
+		sp := b.split(start, end, nConstant, impurity)
+		// min_impurity_decrease = 0: improvement + EPSILON < 0 stops too.
+		if sp.pos < end && sp.improvement+epsilon < 0 {
+			b.impurityStops++
+		}
+		if sp.pos < end && !(sp.improvement+epsilon < 0) {
+			t.nodes[id] = node{value: sp.threshold, col: sp.feature}
+			t.threshold[id] = sp.threshold
+			t.feature[id] = sp.feature
+			b.node(start, sp.pos, depth+1, sp.nConstants, sp.impurityLeft)
 			t.nodes[id].right = int32(len(t.nodes))
-			b.node(pos, end, depth+1, nConst)
+			b.node(sp.pos, end, depth+1, sp.nConstants, sp.impurityRight)
 			return
 		}
 	}
@@ -127,11 +146,42 @@ func (b *treeBuilder) node(start, end, depth, nConstant int) {
 	t.nodes[id].value = float64(float64(depth+1)+AveragePathLength(n)) - 1.0
 }
 
+// splitResult is the SplitRecord scikit-learn's builder reads back.
+type splitResult struct {
+	feature                     int32
+	threshold                   float64
+	pos                         int
+	nConstants                  int
+	impurityLeft, impurityRight float64
+	improvement                 float64
+}
+
+// sums is the MSE criterion's init over samples[start:end] in their
+// current order: the sum of y and of y*y (weights are all 1).
+func (b *treeBuilder) sums(start, end int) (sum, sq float64) {
+	for _, s := range b.samples[start:end] {
+		yi := b.y[s]
+		sum += yi
+		sq += float64(yi * yi)
+	}
+	return sum, sq
+}
+
+func sq2(v float64) float64 { return v * v } // C pow(v, 2.0): exact square, rounded once
+
 // split is RandomSplitter.node_split with max_features = 1: draw features
 // Fisher-Yates style, skipping known constant ones, until one is not
 // constant in the node; draw its threshold and partition. It returns
 // pos == end when every feature is constant (the node becomes a leaf).
-func (b *treeBuilder) split(start, end, nKnownConstants int) (feature int32, threshold float64, pos, nConstants int) {
+// The children's impurities and the improvement are the MSE criterion's,
+// in its summation order, because the builder tests them against EPSILON.
+func (b *treeBuilder) split(start, end, nKnownConstants int, impurity float64) splitResult {
+	sumTotal, sqTotal := b.sums(start, end) // node_reset, before any partition
+	var (
+		feature   int32
+		threshold float64
+		pos       int
+	)
 	const maxFeatures = 1
 	features, x, xf, samples, nf := b.features, b.x, b.xf, b.samples, b.nf
 	fi := nf
@@ -187,9 +237,46 @@ func (b *treeBuilder) split(start, end, nKnownConstants int) (feature int32, thr
 		// min_samples_leaf and, with one feature visited, is the best one.
 		feature, threshold, pos = cur, thr, pend
 	}
+
 	copy(features[:nKnownConstants], b.constFeatures[:nKnownConstants])
 	copy(b.constFeatures[nKnownConstants:nKnownConstants+nFound], features[nKnownConstants:nKnownConstants+nFound])
-	return feature, threshold, pos, nTotal
+	sp := splitResult{feature: feature, threshold: threshold, pos: pos, nConstants: nTotal}
+	if pos < end {
+		b.childImpurity(&sp, start, end, sumTotal, sqTotal, impurity)
+	}
+	return sp
+}
+
+// childImpurity is criterion.reset(); update(pos); children_impurity();
+// impurity_improvement(), operation for operation.
+func (b *treeBuilder) childImpurity(sp *splitResult, start, end int, sumTotal, sqTotal, impurity float64) {
+	y, samples, pos := b.y, b.samples, sp.pos
+	wNode := float64(end - start)
+	var sumLeft, wLeft float64
+	if pos-start <= end-pos {
+		for p := start; p < pos; p++ {
+			sumLeft += y[samples[p]]
+			wLeft++
+		}
+	} else {
+		sumLeft, wLeft = sumTotal, wNode
+		for p := end - 1; p >= pos; p-- {
+			sumLeft -= y[samples[p]]
+			wLeft--
+		}
+	}
+	wRight := wNode - wLeft
+	sumRight := sumTotal - sumLeft
+	var sqLeft float64
+	for p := start; p < pos; p++ {
+		yi := y[samples[p]]
+		sqLeft += float64(yi * yi)
+	}
+	sqRight := sqTotal - sqLeft
+	sp.impurityLeft = float64(sqLeft/wLeft) - sq2(sumLeft/wLeft)
+	sp.impurityRight = float64(sqRight/wRight) - sq2(sumRight/wRight)
+	sp.improvement = float64(wNode/b.weightedSamples) *
+		(float64(impurity-float64(float64(wRight/wNode)*sp.impurityRight)) - float64(float64(wLeft/wNode)*sp.impurityLeft))
 }
 
 func growI32(b []int32, n int) []int32 {

@@ -68,3 +68,12 @@ func (r *RandomState) Uint32() uint32 {
 	y ^= y >> 18
 	return y
 }
+
+// RandomSample returns numpy's random_sample(): a double in [0, 1) from two
+// 32-bit outputs, (a>>5 * 2**26 + b>>6) / 2**53. RandomState.uniform(size=n)
+// with the default bounds returns exactly these values (0 + 1 * d).
+func (r *RandomState) RandomSample() float64 {
+	a := r.Uint32() >> 5
+	b := r.Uint32() >> 6
+	return (float64(a)*67108864.0 + float64(b)) / 9007199254740992.0
+}

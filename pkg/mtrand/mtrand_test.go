@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -21,6 +22,10 @@ type numpyStreams struct {
 			Seed   uint32  `json:"seed"`
 			Values []int64 `json:"values"`
 		} `json:"randint_maxint"`
+		Uniform []struct {
+			Seed   uint32   `json:"seed"`
+			Values []string `json:"values"`
+		} `json:"uniform"`
 		RandintScalar []struct {
 			Seed   uint32  `json:"seed"`
 			N      int64   `json:"n"`
@@ -64,6 +69,25 @@ func TestUint32MatchesNumpy(t *testing.T) {
 		for i, want := range c.Values {
 			if got := r.Uint32(); got != want {
 				t.Fatalf("seed %d: output %d = %d, numpy %d", c.Seed, i, got, want)
+			}
+		}
+	}
+}
+
+func TestRandomSampleMatchesNumpyUniform(t *testing.T) {
+	s := loadStreams(t)
+	if len(s.Cases.Uniform) == 0 {
+		t.Fatal("no uniform cases recorded")
+	}
+	for _, c := range s.Cases.Uniform {
+		r := New(c.Seed)
+		for i, h := range c.Values {
+			want, err := strconv.ParseFloat(h, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.RandomSample(); got != want {
+				t.Fatalf("seed %d: uniform draw %d = %x, numpy %s", c.Seed, i, got, h)
 			}
 		}
 	}

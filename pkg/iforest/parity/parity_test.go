@@ -150,6 +150,9 @@ func compareForest(t *testing.T, name string, X iforest.Matrix, p params, sf *sk
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.Contains(name, "impurity_stop") && f.ImpurityStops() == 0 {
+		t.Errorf("case meant to exercise the impurity rule made no impurity stop")
+	}
 	if f.MaxSamples() != sf.MaxSamples {
 		t.Errorf("max_samples_ = %d, scikit-learn %d", f.MaxSamples(), sf.MaxSamples)
 	}

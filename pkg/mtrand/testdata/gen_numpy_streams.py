@@ -22,6 +22,10 @@ c["randint_maxint"] = [
     {"seed": s, "size": 10, "values": [int(v) for v in np.random.RandomState(s).randint(2**31 - 1, size=10)]}
     for s in SEEDS
 ]
+c["uniform"] = [
+    {"seed": s, "values": [float(v).hex() for v in np.random.RandomState(s).uniform(size=1000)]}
+    for s in SEEDS
+]
 c["randint_scalar"] = []
 for s in SEEDS[:4]:
     for n in [1, 2, 3, 7, 255, 256, 257, 1000, 25601, 1000000, 2**31 - 1, 2**32]:
