@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -353,5 +354,40 @@ func TestInstanceDiscoveryMustBeDisabled(t *testing.T) {
 				t.Fatalf("with discovery enabled: err %v, refused %v; want a refused call to login.microsoftonline.com", err, guard.refused)
 			}
 		})
+	}
+}
+
+// TestWorkloadIdentityAssertion: a workload identity's federated token (a file) is accepted as
+// the client assertion configured for the client, and another token is refused.
+func TestWorkloadIdentityAssertion(t *testing.T) {
+	const assertion = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6Z3JhZmFuYSJ9.c2ln"
+	entra := emulator.NewEntraHandler(emulator.EntraConfig{Assertions: map[string]string{clientID: assertion}})
+	srv := emulator.StartTLS(entra)
+	defer srv.Close()
+	for _, tt := range []struct {
+		token string
+		ok    bool
+	}{{assertion, true}, {"another.token.value", false}} {
+		path := t.TempDir() + "/token"
+		if err := os.WriteFile(path, []byte(tt.token), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cred, err := azidentity.NewWorkloadIdentityCredential(&azidentity.WorkloadIdentityCredentialOptions{
+			ClientOptions: azcore.ClientOptions{
+				Cloud:     cloud.Configuration{ActiveDirectoryAuthorityHost: srv.URL + "/"},
+				Transport: srv.Client(),
+			},
+			ClientID: clientID, TenantID: tenantID, TokenFilePath: path, DisableInstanceDiscovery: true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://api.loganalytics.io/.default"}})
+		if tt.ok && (err != nil || !entra.IssuedToken(tok.Token)) {
+			t.Errorf("federated token refused: %v", err)
+		}
+		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "AADSTS700211")) {
+			t.Errorf("wrong federated token: %v", err)
+		}
 	}
 }
