@@ -393,3 +393,56 @@ func TestAnomalousValues(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputsOfNothing: every output answers an empty result without an error, so a panel shows
+// nothing and an alert on count reads 0.
+func TestOutputsOfNothing(t *testing.T) {
+	for _, output := range []string{"rows", "anomalies", "top", "count", "countByValue", "series"} {
+		out, err := Score(eventsFrame(nil), opts(func(o *querymodel.Anomaly) { o.Output = output }))
+		if err != nil {
+			t.Errorf("%s: %v", output, err)
+			continue
+		}
+		want := 0
+		if output == "count" {
+			want = 1
+		}
+		if out.Rows() != want {
+			t.Errorf("%s: %d rows", output, out.Rows())
+		}
+	}
+}
+
+// TestSeriesNullTimes: rows without a time are left out of the series, with a warning.
+func TestSeriesNullTimes(t *testing.T) {
+	names := processes(300, 21)
+	times := make([]*time.Time, len(names))
+	for i := range times {
+		if i%10 != 0 {
+			tm := testNow.Add(-time.Duration(i) * time.Minute)
+			times[i] = &tm
+		}
+	}
+	in := data.NewFrame("t", data.NewField("TimeGenerated", nil, times), data.NewField("InitiatingProcessFileName", nil, names))
+	s, err := Pipeline{Options: opts(func(o *querymodel.Anomaly) { o.Output = "series"; o.Contamination = 0.5 }), Interval: time.Hour}.Run(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scored, err := ScoreRows(in, opts(func(o *querymodel.Anomaly) { o.Contamination = 0.5 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int64
+	for i, l := range column[int64](t, scored, FieldAnomaly) {
+		if l == -1 && times[i] != nil {
+			want++
+		}
+	}
+	var got int64
+	for _, c := range column[int64](t, s, "Anomalies") {
+		got += c
+	}
+	if got != want || len(s.Meta.Notices) != 1 || !strings.Contains(s.Meta.Notices[0].Text, "30 rows have no TimeGenerated") {
+		t.Errorf("series counted %d, want %d; notices %v", got, want, s.Meta.Notices)
+	}
+}
