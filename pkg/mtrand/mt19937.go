@@ -77,3 +77,16 @@ func (r *RandomState) RandomSample() float64 {
 	b := r.Uint32() >> 6
 	return (float64(a)*67108864.0 + float64(b)) / 9007199254740992.0
 }
+
+// Skip advances the generator by k 32-bit outputs without computing them
+// (no tempering), for streams of which only some values are needed.
+func (r *RandomState) Skip(k int) {
+	for k > 0 {
+		if r.pos == stateLen {
+			r.generate()
+		}
+		step := min(k, stateLen-r.pos)
+		r.pos += step
+		k -= step
+	}
+}

@@ -93,6 +93,21 @@ func TestRandomSampleMatchesNumpyUniform(t *testing.T) {
 	}
 }
 
+func TestSkipEqualsDrawing(t *testing.T) {
+	for _, k := range []int{0, 1, 2, 623, 624, 625, 1300, 5000} {
+		a, b := New(99), New(99)
+		for i := 0; i < k; i++ {
+			a.Uint32()
+		}
+		b.Skip(k)
+		for i := 0; i < 5; i++ {
+			if x, y := a.Uint32(), b.Uint32(); x != y {
+				t.Fatalf("after skipping %d: output %d = %d, drawing gives %d", k, i, y, x)
+			}
+		}
+	}
+}
+
 func TestSeedResetsState(t *testing.T) {
 	r := New(7)
 	first := []uint32{r.Uint32(), r.Uint32(), r.Uint32()}
