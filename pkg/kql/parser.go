@@ -32,7 +32,11 @@ type bailout struct{}
 func parse(src string) (stmts []statement, errs errorList) {
 	ps := &parser{src: src}
 	var sc scanner
-	sc.init(src, func(pos int, tok, msg string) { ps.errs.add(pos, msg, tok) })
+	sc.init(src, func(pos int, tok, msg string) {
+		if len(ps.errs) < 10 { // only the first is reported; garbage input can have millions
+			ps.errs.add(pos, msg, tok)
+		}
+	})
 	for {
 		pos, tok, lit := sc.scan()
 		ps.toks = append(ps.toks, tokInfo{pos, sc.off, tok, lit})
