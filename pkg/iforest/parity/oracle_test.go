@@ -2,10 +2,13 @@ package parity
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -37,31 +40,67 @@ type oracleResult struct {
 	Cases   map[string]json.RawMessage `json:"cases"`
 }
 
-// runOracle writes the manifest, runs the oracle once for all cases and
-// decodes its answer.
+// runOracle runs the oracle on the cases, split over two interpreter
+// processes (scikit-learn fits one tree at a time), and merges the answers.
 func runOracle(t *testing.T, cases []map[string]any) *oracleResult {
 	t.Helper()
+	var parts [2][]map[string]any
+	for i, c := range cases {
+		parts[i%2] = append(parts[i%2], c)
+	}
+	var results [2]*oracleResult
+	var errs [2]error
+	var wg sync.WaitGroup
 	dir := t.TempDir()
-	manifest := filepath.Join(dir, "manifest.json")
+	for i := range parts {
+		if len(parts[i]) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = runOracleProcess(filepath.Join(dir, strconv.Itoa(i)), parts[i])
+		}()
+	}
+	wg.Wait()
+	merged := &oracleResult{Cases: map[string]json.RawMessage{}}
+	for i := range parts {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if results[i] == nil {
+			continue
+		}
+		merged.Sklearn, merged.Numpy = results[i].Sklearn, results[i].Numpy
+		for k, v := range results[i].Cases {
+			merged.Cases[k] = v
+		}
+	}
+	return merged
+}
+
+// runOracleProcess writes a manifest, runs sklearn_oracle.py once and
+// decodes its answer.
+func runOracleProcess(prefix string, cases []map[string]any) (*oracleResult, error) {
+	manifest := prefix + "-manifest.json"
 	b, err := json.Marshal(map[string]any{"cases": cases})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := os.WriteFile(manifest, b, 0o644); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	outPath := filepath.Join(dir, "out.json")
-	cmd := exec.Command(python, "sklearn_oracle.py", manifest, outPath)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("scikit-learn oracle failed: %v\n%s", err, out)
+	outPath := prefix + "-out.json"
+	if out, err := exec.Command(python, "sklearn_oracle.py", manifest, outPath).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("scikit-learn oracle failed: %v\n%s", err, out)
 	}
 	ob, err := os.ReadFile(outPath)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var res oracleResult
 	if err := json.Unmarshal(ob, &res); err != nil {
-		t.Fatalf("decoding oracle output: %v", err)
+		return nil, fmt.Errorf("decoding oracle output: %w", err)
 	}
-	return &res
+	return &res, nil
 }
