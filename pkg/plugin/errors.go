@@ -6,6 +6,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/azureauth"
+	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
 	"github.com/kqlhunt/anomaly-datasource/pkg/macros"
 	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
@@ -23,6 +24,8 @@ var statuses = []struct {
 	{querymodel.ErrInvalid, backend.StatusBadRequest},
 	{macros.ErrMacro, backend.StatusBadRequest},
 	{loganalytics.ErrInvalidQuery, backend.StatusBadRequest},
+	{iforest.ErrInvalidConfig, backend.StatusBadRequest},
+	{iforest.ErrInvalidInput, backend.StatusBadRequest},
 	{loganalytics.ErrBadRequest, backend.StatusBadRequest},
 	{loganalytics.ErrSignIn, backend.StatusUnauthorized},
 	{loganalytics.ErrUnauthorized, backend.StatusUnauthorized},
