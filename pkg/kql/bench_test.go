@@ -54,6 +54,8 @@ func BenchmarkPluginQueries500k(b *testing.B) {
 		{"take1", "DeviceNetworkEvents | take 1"},
 		{"sort-take100", "DeviceNetworkEvents | order by TimeGenerated desc | take 100"},
 		{"top100-by-name", "DeviceNetworkEvents | top 100 by DeviceName asc"},
+		{"sort-all-500k", "DeviceNetworkEvents | order by TimeGenerated asc"},
+		{"join-per-device", "DeviceNetworkEvents | where TimeGenerated >= ago(1d) | join kind=inner (DeviceNetworkEvents | summarize Total = count() by DeviceName) on DeviceName | summarize count() by DeviceName, Total"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
