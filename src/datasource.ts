@@ -38,6 +38,10 @@ export class DataSource extends DataSourceWithBackend<KqlHuntQuery, KqlHuntOptio
       kql: query.kql === undefined ? undefined : srv.replace(query.kql, scopedVars, formatVariable),
       workspaces: query.workspaces?.map((w) => srv.replace(w, scopedVars)),
       values: query.values?.map((v) => srv.replace(v, scopedVars)),
+      search: query.search && {
+        column: srv.replace(query.search.column, scopedVars),
+        value: srv.replace(query.search.value, scopedVars),
+      },
     };
   }
 
