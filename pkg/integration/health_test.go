@@ -32,7 +32,7 @@ func TestHealthOK(t *testing.T) {
 	if res.Status != backend.HealthStatusOk {
 		t.Fatalf("health: %v %s", res.Status, res.Message)
 	}
-	if got := r.la.Requests(); len(got) != 1 || !got[0].HasAuthorization || got[0].Workspace != ws1 {
+	if got := r.waitRequests(t, 1); len(got) != 1 || !got[0].HasAuthorization || got[0].Workspace != ws1 {
 		t.Errorf("health query: %+v", got)
 	}
 }
@@ -130,7 +130,7 @@ func TestResources(t *testing.T) {
 	if status != 200 || len(body["columns"].([]any)) != 2 {
 		t.Errorf("schema: %d %v", status, body)
 	}
-	if q := r.la.Requests()[0].Query; q != "DeviceNetworkEvents | take 0" {
+	if q := r.waitRequests(t, 1)[0].Query; q != "DeviceNetworkEvents | take 0" {
 		t.Errorf("schema query %q", q)
 	}
 	status, body = call("schema?table=x%7C%20take%201")

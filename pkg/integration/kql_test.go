@@ -122,7 +122,7 @@ func TestQueryReturnsEveryColumnType(t *testing.T) {
 
 	// What reached the service: the expanded macro, the dashboard's range as the timespan, the
 	// timeout as Prefer: wait, and a bearer token minted by the Entra ID stand-in.
-	reqs := r.la.Requests()
+	reqs := r.waitRequests(t, 1)
 	if len(reqs) != 1 {
 		t.Fatalf("want 1 request, got %d", len(reqs))
 	}
@@ -150,7 +150,7 @@ func TestQueryTimeRangeModeQuerySendsNoTimespan(t *testing.T) {
 	if dr.Error != nil {
 		t.Fatal(dr.Error)
 	}
-	if ts := r.la.Requests()[0].Timespan; ts != "" {
+	if ts := r.waitRequests(t, 1)[0].Timespan; ts != "" {
 		t.Errorf("timespan sent in query mode: %q", ts)
 	}
 }
@@ -224,7 +224,7 @@ func TestThrottledThenSucceeds(t *testing.T) {
 	if script.Calls() != 2 {
 		t.Errorf("calls: %d, want 2 (429 then 200)", script.Calls())
 	}
-	reqs := r.la.Requests()
+	reqs := r.waitRequests(t, 2)
 	if len(reqs) != 2 || reqs[0].Status != 429 || reqs[1].Status != 200 {
 		t.Errorf("requests: %+v", reqs)
 	}
@@ -246,7 +246,7 @@ func TestQueryOutlivingTimeout(t *testing.T) {
 	if dr.ErrorSource != backend.ErrorSourceDownstream {
 		t.Errorf("source %q", dr.ErrorSource)
 	}
-	if p := r.la.Requests()[0].Prefer; !strings.Contains(p, "wait=1") {
+	if p := r.waitRequests(t, 1)[0].Prefer; !strings.Contains(p, "wait=1") {
 		t.Errorf("Prefer %q", p)
 	}
 }
@@ -257,7 +257,7 @@ func TestSeveralWorkspaces(t *testing.T) {
 	if dr.Error != nil {
 		t.Fatal(dr.Error)
 	}
-	got := r.la.Requests()[0]
+	got := r.waitRequests(t, 1)[0]
 	if got.Workspace != ws1 || len(got.Workspaces) != 1 || got.Workspaces[0] != ws2 {
 		t.Errorf("datasource workspaces not sent: %s %v", got.Workspace, got.Workspaces)
 	}
@@ -267,7 +267,7 @@ func TestSeveralWorkspaces(t *testing.T) {
 	if dr.Error != nil {
 		t.Fatal(dr.Error)
 	}
-	if got := r.la.Requests()[0]; got.Workspace != ws2 || len(got.Workspaces) != 0 {
+	if got := r.waitRequests(t, 1)[0]; got.Workspace != ws2 || len(got.Workspaces) != 0 {
 		t.Errorf("query workspaces not used: %s %v", got.Workspace, got.Workspaces)
 	}
 	dr = r.query(t, map[string]any{"kql": "DeviceNetworkEvents", "workspaces": []string{"../secrets"}})

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/pluginhost"
@@ -127,6 +128,23 @@ func newRig(t *testing.T, exec emulator.Executor, jsonData map[string]any) *rig 
 		Secure:   map[string]string{"azureClientSecret": canary},
 	}
 	return r
+}
+
+// waitRequests returns the recorded requests once there are at least n: the stand-in records a request
+// when its handler returns, which can be just after the plugin has given up on it.
+func (r *rig) waitRequests(t *testing.T, n int) []emulator.RecordedRequest {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		reqs := r.la.Requests()
+		if len(reqs) >= n {
+			return reqs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("want %d recorded requests, got %d", n, len(reqs))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func ctx(t *testing.T) context.Context {
