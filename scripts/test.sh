@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
+step() { printf '\n==> [%4d s] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
 step "Python oracle for the isolation forest (Debian's scikit-learn 1.2.1)"
 if [ "${KQLHUNT_SKIP_APT:-0}" != 1 ] && ! /usr/bin/python3 -c 'import sklearn, pandas' 2>/dev/null; then
