@@ -42,14 +42,15 @@
 // already used gets a suffix, Name1; over 5,000,000 result rows is an
 // E_RUNAWAY_QUERY error), render (accepted and ignored).
 //
-// Aggregations: count(), countif(), dcount() (exact), min(), max(), sum(),
-// avg(), make_set() and make_list() (with an optional size), arg_max() and
-// arg_min() (with columns or *), take_any(). Names as Log Analytics gives
-// them: count_, countif_, dcount_X, min_X, max_X, sum_X, avg_X, set_X,
-// list_X; arg_max(T, A) gives columns T and A; repeated names get 1, 2, ...
-// Each aggregation must be a single call (Name = count(), not count() * 2).
-// Unnamed computed columns are Column1, Column2, ... (print_0, ... for
-// print); a by-key bin(Col, span) keeps the name Col.
+// Aggregations: count(), countif(), dcount() (exact), dcountif(), min(),
+// max(), sum(), sumif(), avg(), avgif(), stdev(), variance(), make_set()
+// and make_list() (with an optional size), arg_max() and arg_min() (with
+// columns or *), take_any(); also expressions over them, such as
+// Ratio = countif(x) * 100.0 / count(). Names as Log Analytics gives them:
+// count_, countif_, dcount_X, min_X, max_X, sum_X, avg_X, set_X, list_X,
+// stdev_X, sumif_X, ...; arg_max(T, A) gives columns T and A; repeated
+// names get 1, 2, ... Unnamed computed columns are Column1, Column2, ...
+// (print_0, ... for print); a by-key bin(Col, span) keeps the name Col.
 //
 // Scalar operators: and, or (three-valued), ==, !=, <>, <, <=, >, >=, =~,
 // !~, has, has_cs, hasprefix, hassuffix (and _cs), contains, contains_cs,

@@ -29,23 +29,58 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 		out.schema = append(out.schema, ColumnSchema{name, ce.typ})
 		out.cols = append(out.cols, newColumn(ce.typ, 0))
 	}
+	// Each aggregation is either a direct call (its columns come straight
+	// from its aggregator) or an expression over calls such as
+	// countif(x) * 100.0 / count(): each call then aggregates into a hidden
+	// column, and the expression is computed over the grouped rows.
 	var aggs []aggregator
 	var aggSchema []ColumnSchema
-	for _, ne := range op.aggs {
-		call, ok := ne.e.(*callExpr)
-		if !ok || aggFuncs[call.name] == nil {
-			if ok && scalarFuncs[call.name].compile == nil {
+	type post struct {
+		at   int // index in aggSchema
+		e    expr
+		name string
+	}
+	var posts []post
+	var hidden []aggregator
+	var hiddenSchema []ColumnSchema
+	for i, ne := range op.aggs {
+		if call, ok := ne.e.(*callExpr); ok && aggFuncs[call.name] != nil {
+			schema, agg := aggFuncs[call.name](c, call)
+			if ne.name != "" {
+				schema[0].Name = ne.name
+			}
+			aggs = append(aggs, agg)
+			aggSchema = append(aggSchema, schema...)
+			continue
+		}
+		found := false
+		e := rewriteAggs(ne.e, func(call *callExpr) expr {
+			found = true
+			schema, agg := aggFuncs[call.name](c, call)
+			if len(schema) != 1 {
+				c.fail(call.at, "'%s' cannot be used inside an expression", call.name)
+			}
+			name := hiddenPrefix + strconv.Itoa(len(hidden))
+			hidden = append(hidden, agg)
+			hiddenSchema = append(hiddenSchema, ColumnSchema{name, schema[0].Type})
+			return &identExpr{at: call.at, name: name}
+		})
+		if !found {
+			if call, ok := ne.e.(*callExpr); ok && scalarFuncs[call.name].compile == nil {
 				x.fail("SEM0100", call.at, call.name, "'%s' operator: Unknown function: '%s'.", opName, call.name)
 			}
 			c.fail(ne.e.pos(), "expected an aggregation function such as count() or sum()")
 		}
-		schema, agg := aggFuncs[call.name](c, call)
-		if ne.name != "" {
-			schema[0].Name = ne.name
+		name := ne.name
+		if name == "" {
+			name = "Column" + strconv.Itoa(i+1)
 		}
-		aggs = append(aggs, agg)
-		aggSchema = append(aggSchema, schema...)
+		posts = append(posts, post{len(aggSchema), e, name})
+		aggs = append(aggs, nil)
+		aggSchema = append(aggSchema, ColumnSchema{name, ""})
 	}
+	aggs = append(aggs, hidden...)
+	aggSchema = append(aggSchema, hiddenSchema...)
 
 	grp := newGrouper(keys)
 	ngroups := 0
@@ -67,18 +102,66 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 			g = int(gi)
 		}
 		for _, a := range aggs {
-			a.add(g, r)
+			if a != nil {
+				a.add(g, r)
+			}
 		}
 	}
 	if len(keys) == 0 {
 		ngroups = 1 // summarize without by: one row even over no input
 	}
 	for _, a := range aggs {
-		out.cols = append(out.cols, a.columns(ngroups)...)
+		if a == nil {
+			out.cols = append(out.cols, nil) // computed below
+		} else {
+			out.cols = append(out.cols, a.columns(ngroups)...)
+		}
 	}
-	out.schema = uniqueNames(append(out.schema, aggSchema...))
+	nkeys := len(out.schema)
+	out.schema = append(out.schema, aggSchema...)
 	out.n = ngroups
+	for _, p := range posts {
+		pc := &compiler{x: x, f: out, op: opName, at: op.at}
+		ce := pc.compile(p.e)
+		out.cols[nkeys+p.at] = x.evalColumn(out, ce)
+		out.schema[nkeys+p.at].Type = ce.typ
+	}
+	visible := len(out.schema) - len(hidden)
+	out.schema, out.cols = uniqueNames(out.schema[:visible]), out.cols[:visible]
 	return out
+}
+
+// hiddenPrefix names the columns that hold aggregations used inside
+// expressions; a NUL cannot come from a query's unquoted names.
+const hiddenPrefix = "\x00agg"
+
+// rewriteAggs copies e, replacing each aggregation call by what repl
+// returns. The tree itself is not changed: a tabular let runs it again.
+func rewriteAggs(e expr, repl func(*callExpr) expr) expr {
+	switch e := e.(type) {
+	case *callExpr:
+		if aggFuncs[e.name] != nil {
+			return repl(e)
+		}
+		out := &callExpr{at: e.at, name: e.name, args: make([]expr, len(e.args))}
+		for i, a := range e.args {
+			out.args[i] = rewriteAggs(a, repl)
+		}
+		return out
+	case *binaryExpr:
+		return &binaryExpr{at: e.at, op: e.op, x: rewriteAggs(e.x, repl), y: rewriteAggs(e.y, repl)}
+	case *unaryExpr:
+		return &unaryExpr{at: e.at, op: e.op, x: rewriteAggs(e.x, repl)}
+	case *inExpr:
+		out := &inExpr{at: e.at, op: e.op, x: rewriteAggs(e.x, repl), list: make([]expr, len(e.list))}
+		for i, l := range e.list {
+			out.list[i] = rewriteAggs(l, repl)
+		}
+		return out
+	case *betweenExpr:
+		return &betweenExpr{at: e.at, not: e.not, x: rewriteAggs(e.x, repl), lo: rewriteAggs(e.lo, repl), hi: rewriteAggs(e.hi, repl)}
+	}
+	return e
 }
 
 // grouper maps a row to its group number, assigning next to a new group.
