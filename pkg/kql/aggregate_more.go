@@ -1,6 +1,11 @@
 package kql
 
-import "math"
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Aggregations beyond the notebook's needs that anomaly hunting commonly
 // uses: spread (stdev, variance) and the conditional forms of sum, avg and
@@ -94,4 +99,81 @@ func conditional(base aggBuilder) aggBuilder {
 		schema[0].Name = aggName(call.name, arg)
 		return schema, &ifAgg{pred: pred.eval, inner: agg}
 	}
+}
+
+// percentileAgg computes exact nearest-rank percentiles (Kusto estimates
+// the same definition with T-Digest, so large groups can differ
+// slightly): the value at rank ceil(p/100 * n) of the sorted non-null
+// values, of the argument's own type.
+type percentileAgg struct {
+	e    *cexpr
+	ps   []float64
+	vals [][]value
+}
+
+func (a *percentileAgg) add(g, r int) {
+	a.vals = grow(a.vals, g)
+	if v := a.e.eval(r); !v.null && !(a.e.typ == TypeReal && math.IsNaN(v.f)) {
+		a.vals[g] = append(a.vals[g], v)
+	}
+}
+
+func (a *percentileAgg) columns(ng int) []*column {
+	a.vals = grow(a.vals, ng-1)
+	cols := make([]*column, len(a.ps))
+	for i := range cols {
+		cols[i] = newColumn(a.e.typ, ng)
+	}
+	for g := 0; g < ng; g++ {
+		vs := a.vals[g]
+		slices.SortFunc(vs, func(x, y value) int { return compareValues(a.e.typ, x, y) })
+		for i, p := range a.ps {
+			if len(vs) == 0 {
+				cols[i].appendValue(nullValue)
+				continue
+			}
+			rank := int(math.Ceil(p / 100 * float64(len(vs))))
+			cols[i].appendValue(vs[min(max(rank, 1), len(vs))-1])
+		}
+	}
+	return cols
+}
+
+// aggPercentile serves percentile(x, p) and percentiles(x, p1, p2, ...),
+// one column per p named percentile_X_p (a fraction's dot becomes _).
+func aggPercentile(c *compiler, call *callExpr) ([]ColumnSchema, aggregator) {
+	if len(call.args) < 2 || call.name == "percentile" && len(call.args) != 2 {
+		c.fail(call.at, "aggregation '%s' expects a value and percentiles", call.name)
+	}
+	e := c.compile(call.args[0])
+	c.argType(call, 0, e, isNumeric(e.typ) || e.typ == TypeDateTime || e.typ == TypeTimespan)
+	agg := &percentileAgg{e: e}
+	var schema []ColumnSchema
+	for i, a := range call.args[1:] {
+		p := c.compile(a)
+		if !p.isConst || !isNumeric(p.typ) || p.cval.null {
+			c.fail(a.pos(), "'%s': percentiles must be numeric constants", call.name)
+		}
+		pv := toFloat(p.typ, p.cval)
+		if !(pv >= 0 && pv <= 100) {
+			c.fail(a.pos(), "'%s': percentile %v is outside [0, 100]", call.name, pv)
+		}
+		agg.ps = append(agg.ps, pv)
+		var name string
+		if e.col < 0 {
+			name = "percentile_" + strings.ReplaceAll(formatReal(pv), ".", "_")
+			if len(call.args) > 2 {
+				name += "_" + strconv.Itoa(i)
+			}
+		} else {
+			name = aggName("percentile", e) + "_" + strings.ReplaceAll(formatReal(pv), ".", "_")
+		}
+		schema = append(schema, ColumnSchema{name, e.typ})
+	}
+	return schema, agg
+}
+
+func init() {
+	aggFuncs["percentile"] = aggPercentile
+	aggFuncs["percentiles"] = aggPercentile
 }

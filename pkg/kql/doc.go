@@ -43,7 +43,8 @@
 // E_RUNAWAY_QUERY error), render (accepted and ignored).
 //
 // Aggregations: count(), countif(), dcount() (exact), dcountif(), min(),
-// max(), sum(), sumif(), avg(), avgif(), stdev(), variance(), make_set()
+// max(), sum(), sumif(), avg(), avgif(), stdev(), variance(), percentile()
+// and percentiles() (exact nearest rank; named percentile_X_95), make_set()
 // and make_list() (with an optional size), arg_max() and arg_min() (with
 // columns or *), take_any(); also expressions over them, such as
 // Ratio = countif(x) * 100.0 / count(). Names as Log Analytics gives them:

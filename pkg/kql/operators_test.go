@@ -79,6 +79,10 @@ func TestOperators(t *testing.T) {
 		{`E | summarize iff(count() > 2, "many", "few") by Name`, S{{"Name", TypeString}, {"Column1", TypeString}},
 			R{{"a.exe", "many"}, {"b.exe", "few"}, {"c.exe", "few"}}},
 		{`let T = E | summarize c = tostring(count()); T | union T`, S{{"c", TypeString}}, R{{"5"}, {"5"}}},
+		{`E | summarize percentile(N, 50), percentiles(R, 0, 25, 99.5), percentile(N * 2, 100)`,
+			S{{"percentile_N_50", TypeLong}, {"percentile_R_0", TypeReal}, {"percentile_R_25", TypeReal}, {"percentile_R_99_5", TypeReal},
+				{"percentile_100", TypeLong}},
+			R{{int64(2), 0.5, 0.5, 4.0, int64(10)}}}, // nearest rank: ceil(0.5 * 4) = 2nd of 1, 2, 3, 5
 		{`E | where N > 100 | summarize stdev(N)`, S{{"stdev_N", TypeReal}}, R{{nil}}},
 		{`E | summarize Events = count(), Names = make_set(Name) by Cat`,
 			S{{"Cat", TypeString}, {"Events", TypeLong}, {"Names", TypeDynamic}},
