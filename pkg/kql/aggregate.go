@@ -19,10 +19,11 @@ type aggregator interface {
 // aggBuilder compiles an aggregation call: its output schema and state.
 type aggBuilder func(c *compiler, call *callExpr) ([]ColumnSchema, aggregator)
 
-var aggFuncs map[string]aggBuilder
+// aggFuncs is filled by init functions in several files, like scalarFuncs.
+var aggFuncs = map[string]aggBuilder{}
 
 func init() {
-	aggFuncs = map[string]aggBuilder{
+	for name, f := range map[string]aggBuilder{
 		"count":     aggCount,
 		"countif":   aggCountIf,
 		"dcount":    aggDcount,
@@ -35,6 +36,8 @@ func init() {
 		"arg_max":   func(c *compiler, call *callExpr) ([]ColumnSchema, aggregator) { return aggArg(c, call, 1) },
 		"arg_min":   func(c *compiler, call *callExpr) ([]ColumnSchema, aggregator) { return aggArg(c, call, -1) },
 		"take_any":  aggTakeAny,
+	} {
+		aggFuncs[name] = f
 	}
 }
 

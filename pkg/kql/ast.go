@@ -50,6 +50,11 @@ type (
 	}
 	// starExpr is * as a function argument, as in arg_max(T, *).
 	starExpr struct{ at int }
+	// indexExpr is a dynamic accessor: x.name, x["name"] or x[i].
+	indexExpr struct {
+		at     int
+		x, key expr
+	}
 )
 
 func (e *identExpr) pos() int   { return e.at }
@@ -60,6 +65,7 @@ func (e *callExpr) pos() int    { return e.at }
 func (e *inExpr) pos() int      { return e.at }
 func (e *betweenExpr) pos() int { return e.at }
 func (e *starExpr) pos() int    { return e.at }
+func (e *indexExpr) pos() int   { return e.at }
 
 // namedExpr is "Name = expr" or a bare expr (name empty, inferred later).
 type namedExpr struct {

@@ -62,6 +62,8 @@ func (c *compiler) compile(e expr) *cexpr {
 		return c.in(e)
 	case *betweenExpr:
 		return c.between(e)
+	case *indexExpr:
+		return c.index(e)
 	case *starExpr:
 		c.fail(e.at, "'*' is only allowed as an aggregation argument")
 	}

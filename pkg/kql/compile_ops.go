@@ -84,6 +84,12 @@ func ordered[T cmp.Ordered](op string) func(a, b T) bool {
 // comparison compiles ==, !=, <, <=, >, >=. A null operand gives null,
 // which where treats as false.
 func (c *compiler) comparison(e *binaryExpr, x, y *cexpr) *cexpr {
+	switch {
+	case x.typ == TypeDynamic && y.typ != TypeDynamic:
+		x = dynamicAs(x, y.typ)
+	case y.typ == TypeDynamic && x.typ != TypeDynamic:
+		y = dynamicAs(y, x.typ)
+	}
 	out := &cexpr{typ: TypeBool, col: -1}
 	xe, ye := x.eval, y.eval
 	switch {

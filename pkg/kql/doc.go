@@ -66,7 +66,12 @@
 // toreal, todatetime, totimespan, tobool, tolower, toupper, strlen, strcat,
 // substring, iff, iif, case, coalesce, ipv4_is_private, isempty,
 // isnotempty, isnull, isnotnull, not, abs, extract, replace_string,
-// hourofday, dayofweek, startofday, round.
+// hourofday, dayofweek, startofday, round, parse_json and todynamic,
+// array_length.
+//
+// Dynamic values: d.name, d["name"], d['name'] and d[i] (negative from the
+// end) give dynamic members and elements (null when missing); a dynamic
+// compared with another type is read as that type (d.port == 443).
 //
 // Literals: "..." and '...' with backslash escapes, @"..." verbatim (""
 // for a quote), h"..." obfuscated, ```...``` multi-line; long (123, 0x1F),
@@ -88,8 +93,8 @@
 // # Not supported
 //
 // lookup, mv-expand, parse, make-series, range, datatable, search,
-// materialize, user-defined functions, let with lambdas, dynamic property
-// access (d.x, d["x"]), toscalar, in with a subquery, and the many scalar
+// materialize, user-defined functions, let with lambdas, arithmetic on
+// dynamic values, toscalar, in with a subquery, and the many scalar
 // functions not listed above. Using any of them gives a SYN0002 or SEM0100
 // error rather than a wrong answer.
 //

@@ -73,6 +73,7 @@ func TestSemanticErrors(t *testing.T) {
 		{"E | where count() > 1", "SEM0001", "'where' operator: aggregation function 'count' is only allowed", ""},
 		{"E | summarize arg_max(N, *) + 1", "SEM0001", "'summarize' operator: 'arg_max' cannot be used inside an expression", ""},
 		{"E | summarize N + count()", "SEM0100", "'summarize' operator: Failed to resolve scalar expression named 'N'", "N"},
+		{"E | extend x = Name.first", "SEM0001", "'extend' operator: only dynamic values have members or elements, not string", ""},
 		{"E | summarize strlen(Name)", "SEM0001", "'summarize' operator: expected an aggregation function", ""},
 		{"E | take N", "SEM0001", "'take' operator: Failed to resolve scalar expression named 'N'", ""},
 		{"E | extend x = Name + 1", "SEM0001", "'extend' operator: '+' cannot be applied to string and long", ""},

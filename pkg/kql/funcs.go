@@ -13,10 +13,12 @@ type scalarFunc struct {
 	compile          func(c *compiler, call *callExpr, args []*cexpr) *cexpr
 }
 
-var scalarFuncs map[string]scalarFunc
+// scalarFuncs is filled by init functions in several files (in file name
+// order), so each adds to it and none replaces it.
+var scalarFuncs = map[string]scalarFunc{}
 
 func init() {
-	scalarFuncs = map[string]scalarFunc{
+	for name, f := range map[string]scalarFunc{
 		"ago":             {1, 1, fnAgo},
 		"now":             {0, 1, fnNow},
 		"bin":             {2, 2, fnBin},
@@ -46,6 +48,8 @@ func init() {
 		"isnotnull":       {1, 1, func(c *compiler, call *callExpr, a []*cexpr) *cexpr { return nullness(a[0], false) }},
 		"not":             {1, 1, fnNot},
 		"abs":             {1, 1, fnAbs},
+	} {
+		scalarFuncs[name] = f
 	}
 }
 

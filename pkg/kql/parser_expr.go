@@ -125,7 +125,35 @@ func (p *parser) parseUnary() expr {
 	return p.parsePrimary()
 }
 
+// parsePrimary parses an operand and its dynamic accessors: d.name,
+// d["name"] (also d['name'], which scans as a bracketed name) and d[i].
 func (p *parser) parsePrimary() expr {
+	x := p.parseOperand()
+	for {
+		t := p.cur()
+		switch {
+		case t.tok == tDot && p.peekTok(1).tok == tIdent && p.src[p.peekTok(1).pos] != '[':
+			p.chain()
+			p.next()
+			k := p.next()
+			x = &indexExpr{at: t.pos, x: x, key: &litExpr{at: k.pos, kind: tString, text: k.lit}}
+		case t.tok == tIdent && p.src[t.pos] == '[':
+			p.chain()
+			p.next()
+			x = &indexExpr{at: t.pos, x: x, key: &litExpr{at: t.pos, kind: tString, text: t.lit}}
+		case t.tok == tLBrack:
+			p.chain()
+			p.next()
+			k := p.parseExpr()
+			p.expect(tRBrack)
+			x = &indexExpr{at: t.pos, x: x, key: k}
+		default:
+			return x
+		}
+	}
+}
+
+func (p *parser) parseOperand() expr {
 	t := p.cur()
 	switch t.tok {
 	case tInt, tReal, tString, tTimespan, tTyped:

@@ -160,6 +160,8 @@ func rewriteAggs(e expr, repl func(*callExpr) expr) expr {
 		return out
 	case *betweenExpr:
 		return &betweenExpr{at: e.at, not: e.not, x: rewriteAggs(e.x, repl), lo: rewriteAggs(e.lo, repl), hi: rewriteAggs(e.hi, repl)}
+	case *indexExpr:
+		return &indexExpr{at: e.at, x: rewriteAggs(e.x, repl), key: rewriteAggs(e.key, repl)}
 	}
 	return e
 }
