@@ -132,4 +132,22 @@ func TestNumpyMathParity(t *testing.T) {
 	}
 	t.Logf("numpy %s: c(n) for 257 <= n < %d: %d of %d differ in the last bits; 2**-x on %d inputs in (0, 2): %d differ by one ulp",
 		res.Numpy, nPath, above, nPath-257, len(xv), powDiff)
+
+	// Diagnostic: the same inputs with numpy's AVX512 loops disabled, so
+	// that np.power falls back to the C library's pow.
+	plain := runOracleEnv(t, []string{"NPY_DISABLE_CPU_FEATURES=AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL"},
+		[]map[string]any{{"name": "pow", "kind": "pow", "x": xs}})
+	var plainPow struct {
+		Values []string `json:"values"`
+	}
+	if err := json.Unmarshal(plain.Cases["pow"], &plainPow); err != nil {
+		t.Fatal(err)
+	}
+	plainDiff := 0
+	for i, h := range plainPow.Values {
+		if fromHex(t, h) != iforest.Exp2(-xv[i]) {
+			plainDiff++
+		}
+	}
+	t.Logf("with numpy's AVX512 loops disabled (C library pow): 2**-x differs on %d of %d inputs", plainDiff, len(xv))
 }

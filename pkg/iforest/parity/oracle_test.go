@@ -44,6 +44,14 @@ type oracleResult struct {
 // processes (scikit-learn fits one tree at a time), and merges the answers.
 func runOracle(t *testing.T, cases []map[string]any) *oracleResult {
 	t.Helper()
+	return runOracleEnv(t, nil, cases)
+}
+
+// runOracleEnv is runOracle with extra environment variables for the
+// interpreter (diagnostics only; parity itself runs with the environment
+// as it is).
+func runOracleEnv(t *testing.T, env []string, cases []map[string]any) *oracleResult {
+	t.Helper()
 	var parts [2][]map[string]any
 	for i, c := range cases {
 		parts[i%2] = append(parts[i%2], c)
@@ -59,7 +67,7 @@ func runOracle(t *testing.T, cases []map[string]any) *oracleResult {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = runOracleProcess(filepath.Join(dir, strconv.Itoa(i)), parts[i])
+			results[i], errs[i] = runOracleProcess(filepath.Join(dir, strconv.Itoa(i)), env, parts[i])
 		}()
 	}
 	wg.Wait()
@@ -81,7 +89,7 @@ func runOracle(t *testing.T, cases []map[string]any) *oracleResult {
 
 // runOracleProcess writes a manifest, runs sklearn_oracle.py once and
 // decodes its answer.
-func runOracleProcess(prefix string, cases []map[string]any) (*oracleResult, error) {
+func runOracleProcess(prefix string, env []string, cases []map[string]any) (*oracleResult, error) {
 	manifest := prefix + "-manifest.json"
 	b, err := json.Marshal(map[string]any{"cases": cases})
 	if err != nil {
@@ -91,7 +99,11 @@ func runOracleProcess(prefix string, cases []map[string]any) (*oracleResult, err
 		return nil, err
 	}
 	outPath := prefix + "-out.json"
-	if out, err := exec.Command(python, "sklearn_oracle.py", manifest, outPath).CombinedOutput(); err != nil {
+	cmd := exec.Command(python, "sklearn_oracle.py", manifest, outPath)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("scikit-learn oracle failed: %v\n%s", err, out)
 	}
 	ob, err := os.ReadFile(outPath)
