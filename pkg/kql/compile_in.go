@@ -62,6 +62,10 @@ func (c *compiler) in(e *inExpr) *cexpr {
 		}
 		return foldExpr(out, x)
 	}
+	if x.typ == TypeDynamic && len(elems) > 0 && elems[0].typ != TypeDynamic {
+		x = dynamicAs(x, elems[0].typ) // d.name in ("a", "b") compares the text
+		xe = x.eval
+	}
 	neg := e.op[0] == '!'
 	fold := strings.HasSuffix(e.op, "~")
 	if fold && !isStringy(x.typ) {

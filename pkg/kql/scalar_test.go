@@ -222,6 +222,8 @@ func TestScalarExpressions(t *testing.T) {
 		{`parse_json('{"x":[1]}').x[5]`, TypeDynamic, nil, nil},
 		{`array_length(parse_json("[1,2,3]"))`, TypeLong, int64(3), int64(3)},
 		{`array_length(Dyn)`, TypeLong, nil, nil},
+		{`Dyn.a in (1, 2)`, TypeBool, false, true},
+		{`parse_json('{"n":"x"}').n in~ ("X")`, TypeBool, true, true},
 		{`parse_json("not json")`, TypeDynamic, `"not json"`, `"not json"`},
 		{`todynamic(S)`, TypeDynamic, nil, `"Hello World"`},
 		// ipv4_is_private
