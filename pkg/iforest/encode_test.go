@@ -91,6 +91,9 @@ func TestLabelEncodeStringsAgreesWithLabelEncode(t *testing.T) {
 	if got, _ := LabelEncodeStrings([]string{"b", "a"}, nil); !slices.Equal(got, []int64{1, 0}) {
 		t.Errorf("nil mask: %v", got)
 	}
+	if got, _ := LabelEncodeStrings([]string{"b", "", "a"}, []bool{false, true}); !slices.Equal(got, []int64{1, 2, 0}) {
+		t.Errorf("short mask: %v", got)
+	}
 }
 
 func TestFrequencyEncode(t *testing.T) {

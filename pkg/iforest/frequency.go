@@ -16,7 +16,7 @@ func FrequencyEncode(values []any) ([]int64, error) {
 }
 
 // FrequencyEncodeStrings is FrequencyEncode for a string column with an
-// optional null mask (null rows count together).
+// optional null mask as in LabelEncodeStrings (null rows count together).
 func FrequencyEncodeStrings(values []string, null []bool) []int64 {
 	codes, classes := LabelEncodeStrings(values, null)
 	ids := make([]int32, len(codes))

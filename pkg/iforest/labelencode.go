@@ -34,8 +34,9 @@ func LabelEncode(values []any) (codes []int64, classes []any, err error) {
 	return remap(g.ids, order, g.reps)
 }
 
-// LabelEncodeStrings is LabelEncode for a string column; null[i] (when null
-// is not nil) marks row i as missing (None), which sorts last. The classes
+// LabelEncodeStrings is LabelEncode for a string column; null[i] marks row
+// i as missing (None), which sorts last. null may be nil or shorter than
+// values: rows past its end are not missing. The classes
 // are strings and, when any row is null, nil last.
 func LabelEncodeStrings(values []string, null []bool) (codes []int64, classes []any) {
 	ids := make([]int32, len(values))
@@ -45,7 +46,7 @@ func LabelEncodeStrings(values []string, null []bool) (codes []int64, classes []
 	var last string
 	lastID := int32(-1)
 	for i, v := range values {
-		if null != nil && null[i] {
+		if i < len(null) && null[i] {
 			if nullID < 0 {
 				nullID = int32(len(uniq))
 				uniq = append(uniq, "")
