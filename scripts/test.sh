@@ -38,16 +38,16 @@ npm run test:ci -- --maxWorkers 2
 npm run build
 
 step "Backend: vet and build for every platform (mage)"
-go vet ./...
+go vet ./pkg/...
 go run mage.go -v
 
 step "Go tests (race detector), integration tests against dist/gpx_kqlhunt_linux_amd64 included"
 export KQLHUNT_REQUIRE_SKLEARN=1
-go test -race -count=1 ./...
+go test -race -count=1 ./pkg/...
 
 step "Fuzzing (short runs; the corpus is replayed by go test above)"
 fuzztime="${KQLHUNT_FUZZTIME:-10s}"
-for pkg in $(go list ./...); do
+for pkg in $(go list ./pkg/...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
     echo "fuzz $pkg $target ($fuzztime)"
