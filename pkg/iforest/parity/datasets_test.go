@@ -47,7 +47,7 @@ func (p params) config(workers int) iforest.Config {
 var inShort = map[string]bool{
 	"n200_uniform12": true, "n257_zipf40_reservoir": true, "n259_permutation": true,
 	"n25600_tracking_ratio_exactly_0.01": true, "n1000_one_value_auto": true,
-	"float2_n2000": true, "float2_n300_seed12519_impurity_stop": true, "float4_n300_maxfeatures0.5": true,
+	"float2_n2000": true, "three_fields_n2000_maxfeatures0.67": true, "float2_n500_extremes": true, "float2_n300_seed12519_impurity_stop": true, "float4_n300_maxfeatures0.5": true,
 }
 
 // labelCase is a notebook run on one string column (nil = null).
@@ -171,8 +171,8 @@ func labelCases() []labelCase {
 		{"n5000_zipf300", zipfLabels(5, 5000, 300, 1.1, 0.01), nb},
 		{"n25599_permutation", zipfLabels(6, 25599, 300, 1.1, 0), with(func(p *params) { p.RandomState = 123; p.Contamination = 0.02 })},
 		{"n25600_tracking_ratio_exactly_0.01", zipfLabels(7, 25600, 300, 1.1, 0), nb},
-		{"n40000_zipf300_tracking", zipfLabels(8, 40000, 300, 1.1, 0.005), nb},
-		{"n30000_three_values", uniformLabels(9, 30000, 3), with(func(p *params) { p.Contamination = 0.2; p.RandomState = 99 })},
+		{"n27000_zipf300_tracking", zipfLabels(8, 27000, 300, 1.1, 0.005), nb},
+		{"n26000_three_values", uniformLabels(9, 26000, 3), with(func(p *params) { p.Contamination = 0.2; p.RandomState = 99 })},
 		{"n3000_uniform_maxsamples100", uniformLabels(10, 3000, 500), with(func(p *params) { p.MaxSamples = 100; p.Contamination = 0.03 })},
 		{"n4000_fraction0.05", zipfLabels(11, 4000, 200, 0.9, 0), with(func(p *params) { p.MaxSamples = 0.05 })},
 		{"n150_maxsamples_above_n", zipfLabels(12, 150, 20, 1.0, 0), with(func(p *params) { p.MaxSamples = 300; p.Contamination = 0.1 })},
@@ -183,6 +183,37 @@ func labelCases() []labelCase {
 	}
 }
 
+// multiCase is the notebook on several fields at once.
+type multiCase struct {
+	name    string
+	columns [][]*string
+	p       params
+}
+
+func multiCases() []multiCase {
+	return []multiCase{
+		{"two_fields_n26000_tracking", [][]*string{zipfLabels(40, 26000, 300, 1.1, 0.01), uniformLabels(41, 26000, 7)},
+			params{100, "auto", 0.01, 1.0, 42}},
+		{"three_fields_n2000_maxfeatures0.67", [][]*string{zipfLabels(42, 2000, 50, 1.0, 0), zipfLabels(43, 2000, 20, 1.5, 0.05), uniformLabels(44, 2000, 3)},
+			params{100, "auto", 0.05, 0.67, 77}},
+	}
+}
+
+// extremeRows mixes float32's largest finite values, subnormals, signed
+// zeros and values that round together in float32.
+func extremeRows(n int) [][]float64 {
+	r := rng(45)
+	specials := []float64{3.4e38, -3.4e38, 1e-40, -1e-45, 0, math.Copysign(0, -1), 1 + 1e-9, 1, 16777217, 16777216}
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = []float64{specials[r.IntN(len(specials))], r.NormFloat64()}
+		if i%3 == 0 {
+			out[i][1] = specials[r.IntN(len(specials))]
+		}
+	}
+	return out
+}
+
 func floatCases() []floatCase {
 	constantCol := gaussRows(21, 1000, 4, 1)
 	for i, row := range constantCol {
@@ -191,7 +222,7 @@ func floatCases() []floatCase {
 	}
 	return []floatCase{
 		{"float2_n2000", gaussRows(16, 2000, 2, 0), params{100, "auto", 0.02, 1.0, 3}},
-		{"float3_n30000_rounded_tracking_auto", gaussRows(17, 30000, 3, 1), params{100, "auto", "auto", 1.0, 42}},
+		{"float3_n26000_rounded_tracking_auto", gaussRows(17, 26000, 3, 1), params{100, "auto", "auto", 1.0, 42}},
 		{"float4_n300_maxfeatures0.5", gaussRows(18, 300, 4, 0), params{60, "auto", 0.05, 0.5, 5}},
 		{"float4_n1000_constant_and_few_values", constantCol, params{100, 128, 0.04, 1.0, 11}},
 		{"float4_n500_maxfeatures0.25_fraction", gaussRows(19, 500, 4, 2), params{50, 0.5, 0.1, 0.25, 2024}},
@@ -199,6 +230,7 @@ func floatCases() []floatCase {
 		// become leaves only because fit's random y has (near) zero impurity
 		// there (ImpurityStops() == 2); without that rule the trees differ.
 		{"float2_n300_seed12519_impurity_stop", pcgNormRows(31, 32, 300, 2), params{100, "auto", 0.01, 1.0, 12519}},
+		{"float2_n500_extremes", extremeRows(500), params{100, "auto", 0.1, 1.0, 6}},
 		// max_samples 5000: max_depth 13, scored by walking nodes, not the perfect layout.
 		{"float2_n8000_maxsamples5000_deep", gaussRows(20, 8000, 2, 0), params{30, 5000, 0.01, 1.0, 8}},
 	}

@@ -14,13 +14,14 @@ import (
 
 // sklearnForest is the oracle's dump of one fitted IsolationForest.
 type sklearnForest struct {
-	Codes            []int64  `json:"codes"`
-	MaxSamples       int      `json:"max_samples_"`
-	Offset           string   `json:"offset"`
-	Predict          []int64  `json:"predict"`
-	DecisionFunction []string `json:"decision_function"`
-	ScoreSamples     []string `json:"score_samples"`
-	Warnings         []string `json:"warnings"`
+	Codes            []int64   `json:"codes"`
+	CodesMulti       [][]int64 `json:"codes_multi"`
+	MaxSamples       int       `json:"max_samples_"`
+	Offset           string    `json:"offset"`
+	Predict          []int64   `json:"predict"`
+	DecisionFunction []string  `json:"decision_function"`
+	ScoreSamples     []string  `json:"score_samples"`
+	Warnings         []string  `json:"warnings"`
 	Trees            []struct {
 		Features      []int    `json:"features"`
 		NodeCount     int      `json:"node_count"`
@@ -54,8 +55,9 @@ type tally struct {
 // TestParity runs every case through scikit-learn and the Go forest.
 func TestParity(t *testing.T) {
 	requireOracle(t)
-	lcs, fcs := labelCases(), floatCases()
+	lcs, fcs, mcs := labelCases(), floatCases(), multiCases()
 	if testing.Short() {
+		mcs = slices.DeleteFunc(mcs, func(c multiCase) bool { return !inShort[c.name] })
 		lcs = slices.DeleteFunc(lcs, func(c labelCase) bool { return !inShort[c.name] })
 		fcs = slices.DeleteFunc(fcs, func(c floatCase) bool { return !inShort[c.name] })
 		t.Logf("-short: %d label and %d float cases (every sampling method)", len(lcs), len(fcs))
@@ -72,6 +74,18 @@ func TestParity(t *testing.T) {
 	}
 	for _, c := range fcs {
 		manifest = append(manifest, map[string]any{"name": c.name, "kind": "floats", "rows": c.rows, "params": c.p})
+	}
+	for _, c := range mcs {
+		cols := make([][]any, len(c.columns))
+		for j, col := range c.columns {
+			cols[j] = make([]any, len(col))
+			for i, v := range col {
+				if v != nil {
+					cols[j][i] = *v
+				}
+			}
+		}
+		manifest = append(manifest, map[string]any{"name": c.name, "kind": "labels_multi", "columns": cols, "params": c.p})
 	}
 	res := runOracle(t, manifest)
 	t.Logf("oracle: scikit-learn %s, numpy %s", res.Sklearn, res.Numpy)
@@ -117,6 +131,33 @@ func TestParity(t *testing.T) {
 				data = append(data, r...)
 			}
 			X, err := iforest.NewMatrix(len(c.rows), len(c.rows[0]), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tallies = append(tallies, compareForest(t, c.name, X, c.p, sf))
+		})
+	}
+	for _, c := range mcs {
+		sf := decode(c.name)
+		t.Run(c.name, func(t *testing.T) {
+			var codeCols [][]int64
+			for j, col := range c.columns {
+				vals := make([]string, len(col))
+				null := make([]bool, len(col))
+				for i, v := range col {
+					if v == nil {
+						null[i] = true
+					} else {
+						vals[i] = *v
+					}
+				}
+				codes, _ := iforest.LabelEncodeStrings(vals, null)
+				if !slices.Equal(codes, sf.CodesMulti[j]) {
+					t.Fatalf("label codes of field %d differ from LabelEncoder", j)
+				}
+				codeCols = append(codeCols, codes)
+			}
+			X, err := iforest.MatrixFromCodes(codeCols...)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -70,6 +70,18 @@ def run_case(c):
         out = {"codes": df["Outlier"].tolist()}
         out.update(forest_dump(IsolationForest(**params(c["params"])), df[["Outlier"]]))
         return out
+    if kind == "labels_multi":
+        # Several fields: each label-encoded on its own, fitted together.
+        df = pd.DataFrame({"f%d" % j: pd.Series(col, dtype=object) for j, col in enumerate(c["columns"])})
+        names = []
+        codes = []
+        for j in range(len(c["columns"])):
+            df["Outlier%d" % j] = LabelEncoder().fit_transform(df["f%d" % j])
+            names.append("Outlier%d" % j)
+            codes.append(df["Outlier%d" % j].tolist())
+        out = {"codes_multi": codes}
+        out.update(forest_dump(IsolationForest(**params(c["params"])), df[names]))
+        return out
     if kind == "floats":
         X = np.array(c["rows"], dtype=np.float64)
         return forest_dump(IsolationForest(**params(c["params"])), X)
