@@ -39,7 +39,10 @@
 // by sampling ratio), the splitter's xorshift stream consumed depth first.
 // Features are cast to float32 and compared with float64 thresholds, a
 // feature whose range is within 1e-7 is constant, nodes with fewer than two
-// rows or at max_depth are leaves. Path terms are summed tree by tree in
+// rows or at max_depth are leaves, and so are the rare nodes where the MSE
+// impurity of fit's random target y (uniform(size=n), drawn from
+// random_state) is within EPSILON of zero, computed in scikit-learn's
+// summation order. Path terms are summed tree by tree in
 // order and Offset is numpy's linear percentile. The parity tests in
 // ./parity compare trees (node counts, thresholds, per-node row counts),
 // offsets, labels and scores with scikit-learn 1.2.1 itself.
@@ -47,9 +50,9 @@
 // The one place where bits can differ is the last bit of a score: numpy
 // 1.24 computes 2**x with Intel SVML and log with its own SIMD code on CPUs
 // with AVX512F, neither correctly rounded; this package rounds correctly
-// (and uses numpy's own values of c(n) for n <= 256). Scores then differ by
-// at most one ulp (about 1e-16); labels are unaffected unless two distinct
-// scores sit within an ulp of the offset.
+// (and uses numpy's own values of c(n) for n <= 256). Scores then differ in
+// the last bit or two (at most 2.2e-16 in the parity runs); labels are
+// unaffected unless two distinct scores sit within an ulp of the offset.
 //
 // # Speed
 //

@@ -1,8 +1,21 @@
 // Package parity checks pkg/iforest against scikit-learn 1.2.1 itself.
 //
-// parity_test.go generates datasets, runs sklearn_oracle.py under Debian's
-// /usr/bin/python3 (python3-sklearn 1.2.1, numpy 1.24) and compares label
-// codes, every tree, offset_, predictions, score_samples and
-// decision_function with the Go forest. compare.sh times the notebook
-// pipeline in scikit-learn against cmd/iforestbench on the same data.
+// parity_test.go generates datasets in Go, runs sklearn_oracle.py under
+// Debian's /usr/bin/python3 (python3-sklearn 1.2.1, numpy 1.24, pandas) and
+// compares label codes, every tree (node count, children, features,
+// thresholds bit for bit, n_node_samples), max_samples_, warnings, offset_,
+// fit_predict labels, score_samples and decision_function (within 1e-12,
+// with the rows that are not bit-identical counted and printed as a
+// summary). encode_parity_test.go checks LabelEncoder on object arrays and
+// numpy's c(n) and 2**x.
+//
+//	go test ./pkg/iforest/parity/                      # all cases, ~30 s on an idle 2-core machine
+//	go test -v -run TestParity ./pkg/iforest/parity/   # with the summary table
+//	go test -short ./pkg/iforest/parity/               # a subset that still has every sampling method
+//
+// Without the oracle the tests are skipped with a loud message, or fail
+// when CI is set or KQLHUNT_REQUIRE_SKLEARN=1; install_oracle.sh installs
+// it. compare.sh times the notebook pipeline in scikit-learn against
+// cmd/iforestbench on the same data (see docs/benchmarks/iforest.md).
+// gen_pathlength_table.py regenerates ../pathlength_table.go.
 package parity
