@@ -10,6 +10,9 @@ import (
 // draws for its estimators.
 const maxInt32 = 1<<31 - 1
 
+// maxRows bounds the rows of one fit: rows are indexed with int32.
+const maxRows = maxInt32
+
 // Forest is a fitted (or to-be-fitted) isolation forest. A Forest is safe
 // for concurrent scoring once Fit has returned; Fit itself must not run
 // concurrently with anything else on the same Forest.
@@ -144,6 +147,9 @@ func (f *Forest) expand(s *scored) ([]int64, []float64) {
 func (f *Forest) fit(X Matrix) (*scored, error) {
 	if X.Rows < 2 {
 		return nil, fmt.Errorf("%w: isolation forest needs at least 2 rows, got %d; widen the time range or the query", ErrInvalidInput, X.Rows)
+	}
+	if X.Rows > maxRows {
+		return nil, fmt.Errorf("%w: %d rows is more than the %d this package indexes; sample the data first", ErrInvalidInput, X.Rows, maxRows)
 	}
 	x, err := toFloat32(X, 0)
 	if err != nil {
