@@ -7,8 +7,11 @@ import "fmt"
 // 'joi' on line [2,244]", with Line (1-based), Pos (1-based column) and
 // Token), "SEM0100" for unknown columns, tables and functions (the message
 // names it), "SEM0001" for other semantic errors such as type mismatches,
-// "QueryCancelled" when the context ends, and "InternalServiceError" for a
-// recovered engine bug.
+// "E_RUNAWAY_QUERY" for a join that would exceed 5,000,000 rows,
+// "QueryCancelled" when the context ends (errors.Is(err, ctx.Err()) holds),
+// and "InternalServiceError" for a recovered engine bug. Semantic errors
+// also carry the Line and Pos of the offending name or operator, and Token
+// for unknown names.
 type Error struct {
 	Code, Message, Token string
 	Line, Pos            int
