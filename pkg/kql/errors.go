@@ -10,8 +10,8 @@ import "fmt"
 // "E_RUNAWAY_QUERY" for a join that would exceed 5,000,000 rows,
 // "QueryCancelled" when the context ends (errors.Is(err, ctx.Err()) holds),
 // and "InternalServiceError" for a recovered engine bug. Semantic errors
-// also carry the Line and Pos of the offending name or operator, and Token
-// for unknown names.
+// carry the Line and Pos of the offending name or operator where there is
+// one, and Token for unknown names.
 type Error struct {
 	Code, Message, Token string
 	Line, Pos            int
