@@ -14,7 +14,7 @@ import (
 // reached through the same azquery code path as a real workspace but over an in-memory transport (no
 // socket, no credential).
 const (
-	demoRows = 60_000
+	demoRows = 100_000
 	demoSeed = 42
 	// demoRefresh regenerates the sample data so that "the last day" keeps meaning the last day on a
 	// Grafana server that runs for weeks.
