@@ -196,3 +196,32 @@ func TestPercentileMatchesLinearDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestKthAgainstSortedExpansion checks the weighted quickselect against
+// sorting the expanded multiset, with many ties.
+func TestKthAgainstSortedExpansion(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := 0; trial < 200; trial++ {
+		n := 1 + r.IntN(300)
+		vals := make([]float64, n)
+		counts := make([]int64, n)
+		var all []float64
+		for i := range vals {
+			vals[i] = float64(r.IntN(40)) / 8 // ties between distinct entries too
+			counts[i] = 1 + int64(r.IntN(5))
+			for range counts[i] {
+				all = append(all, vals[i])
+			}
+		}
+		slices.Sort(all)
+		for _, k := range []int{0, len(all) / 100, len(all) / 3, len(all) - 1, r.IntN(len(all))} {
+			items := make([]weighted, n)
+			for i := range items {
+				items[i] = weighted{vals[i], counts[i]}
+			}
+			if got := kth(items, int64(k)); got != all[k] {
+				t.Fatalf("trial %d: kth(%d) = %v, sorted %v", trial, k, got, all[k])
+			}
+		}
+	}
+}

@@ -3,8 +3,6 @@ package iforest
 import (
 	"math"
 	"slices"
-	"sync"
-	"sync/atomic"
 )
 
 // scoreChunk is the number of distinct rows a worker scores through all
@@ -18,40 +16,31 @@ func (f *Forest) scoreDistinct(rows *distinctRows) []float64 {
 	nd := rows.len()
 	out := make([]float64, nd)
 	cols := rows.cols
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	workers := min(f.cfg.workers(), (nd+scoreChunk-1)/scoreChunk)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				lo := int(next.Add(scoreChunk) - scoreChunk)
-				if lo >= nd {
-					return
-				}
-				hi := min(lo+scoreChunk, nd)
-				acc := out[lo:hi]
-				xs := rows.values[lo*cols : hi*cols]
-				for ti := range f.trees {
-					if p := f.trees[ti].perfect; p != nil {
-						addPathTermsPerfect(p, xs, cols, acc)
-					} else {
-						addPathTerms(f.trees[ti].nodes, xs, cols, acc)
-					}
+	denom := float64(len(f.trees)) * AveragePathLength(f.maxSamples)
+	chunks := (nd + scoreChunk - 1) / scoreChunk
+	parallel(f.cfg.workers(), chunks, func() func(int) error {
+		return func(c int) error {
+			lo := c * scoreChunk
+			hi := min(lo+scoreChunk, nd)
+			acc := out[lo:hi]
+			xs := rows.values[lo*cols : hi*cols]
+			for ti := range f.trees {
+				if p := f.trees[ti].perfect; p != nil {
+					addPathTermsPerfect(p, xs, cols, acc)
+				} else {
+					addPathTerms(f.trees[ti].nodes, xs, cols, acc)
 				}
 			}
-		}()
-	}
-	wg.Wait()
-	denom := float64(len(f.trees)) * AveragePathLength(f.maxSamples)
-	for i, d := range out {
-		q := 1.0 // np.divide's out=ones where the denominator is 0
-		if denom != 0 {
-			q = d / denom
+			for i, d := range acc {
+				q := 1.0 // np.divide's out=ones where the denominator is 0
+				if denom != 0 {
+					q = d / denom
+				}
+				acc[i] = -Exp2(-q)
+			}
+			return nil
 		}
-		out[i] = -Exp2(-q)
-	}
+	})
 	return out
 }
 
@@ -93,22 +82,11 @@ func percentile(scores []float64, counts []int64, q float64) float64 {
 		ip = int64(prev)
 		in = ip + 1
 	}
-	order := make([]int, len(scores))
-	for i := range order {
-		order[i] = i
+	items := make([]weighted, len(scores))
+	for i, v := range scores {
+		items[i] = weighted{v, counts[i]}
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmpFloat(scores[a], scores[b]) })
-	at := func(k int64) float64 {
-		var cum int64
-		for _, d := range order {
-			cum += counts[d]
-			if k < cum {
-				return scores[d]
-			}
-		}
-		return scores[order[len(order)-1]]
-	}
-	a, b := at(ip), at(in)
+	a, b := kth(items, ip), kth(items, in)
 	gamma := vi - prev
 	diff := b - a
 	if gamma >= 0.5 {
@@ -125,4 +103,58 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// weighted is a value with its multiplicity.
+type weighted struct {
+	v float64
+	c int64
+}
+
+// kth returns the value at 0-based position k of the sorted multiset, by
+// three-way quickselect on the counts (expected linear time). It reorders
+// items. Scores are never NaN.
+func kth(items []weighted, k int64) float64 {
+	lo, hi := 0, len(items)
+	var base int64 // multiset positions before items[lo:hi]
+	for hi-lo > 16 {
+		a, b, c := items[lo].v, items[(lo+hi)/2].v, items[hi-1].v
+		pivot := max(min(a, b), min(max(a, b), c)) // median of three
+		// Dutch flag: [lo,lt) < pivot, [lt,gt) == pivot, [gt,hi) > pivot.
+		lt, i, gt := lo, lo, hi
+		var less, equal int64
+		for i < gt {
+			switch x := items[i]; {
+			case x.v < pivot:
+				items[lt], items[i] = items[i], items[lt]
+				less += x.c
+				lt++
+				i++
+			case x.v > pivot:
+				gt--
+				items[gt], items[i] = items[i], items[gt]
+			default:
+				equal += x.c
+				i++
+			}
+		}
+		switch {
+		case k < base+less:
+			hi = lt
+		case k < base+less+equal:
+			return pivot
+		default:
+			base += less + equal
+			lo = gt
+		}
+	}
+	rest := items[lo:hi]
+	slices.SortFunc(rest, func(x, y weighted) int { return cmpFloat(x.v, y.v) })
+	for _, x := range rest {
+		base += x.c
+		if k < base {
+			return x.v
+		}
+	}
+	return rest[len(rest)-1].v
 }
