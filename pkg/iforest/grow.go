@@ -81,6 +81,7 @@ func (f *Forest) growTrees(x []float32, n, maxDepth int) error {
 			f.impurityStops.Add(int64(b.impurityStops))
 			if maxDepth <= perfectDepthLimit {
 				t.perfect = newPerfectTree(t, maxDepth)
+				t.perfect8 = newPerfect8(t.perfect)
 			}
 			return nil
 		}

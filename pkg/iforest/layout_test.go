@@ -47,11 +47,20 @@ func TestPerfectLayoutMatchesNodeWalk(t *testing.T) {
 			}
 			walk := make([]float64, rows)
 			perfect := make([]float64, rows)
+			fixed := make([]float64, rows)
 			addPathTerms(tr.nodes, x, cols, walk)
 			addPathTermsPerfect(tr.perfect, x, cols, perfect)
+			pad := make([][4]float32, rows)
+			for r := range pad {
+				copy(pad[r][:], x[r*cols:r*cols+cols])
+			}
+			if tr.perfect8 == nil {
+				t.Fatalf("tree %d has no fixed-array layout at max_depth 8", ti)
+			}
+			addPathTerms8(tr.perfect8, pad, fixed)
 			for i := range walk {
-				if math.Float64bits(walk[i]) != math.Float64bits(perfect[i]) {
-					t.Fatalf("cols %d tree %d row %d: node walk %v, perfect layout %v", cols, ti, i, walk[i], perfect[i])
+				if math.Float64bits(walk[i]) != math.Float64bits(perfect[i]) || math.Float64bits(walk[i]) != math.Float64bits(fixed[i]) {
+					t.Fatalf("cols %d tree %d row %d: node walk %v, perfect layout %v, fixed arrays %v", cols, ti, i, walk[i], perfect[i], fixed[i])
 				}
 			}
 		}

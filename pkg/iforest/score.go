@@ -19,16 +19,29 @@ func (f *Forest) scoreDistinct(rows *distinctRows) []float64 {
 	denom := float64(len(f.trees)) * AveragePathLength(f.maxSamples)
 	chunks := (nd + scoreChunk - 1) / scoreChunk
 	parallel(f.cfg.workers(), chunks, func() func(int) error {
+		var pad [][4]float32 // a chunk's rows padded to four features
+		if cols > 1 && cols <= 4 {
+			pad = make([][4]float32, scoreChunk)
+		}
 		return func(c int) error {
 			lo := c * scoreChunk
 			hi := min(lo+scoreChunk, nd)
 			acc := out[lo:hi]
 			xs := rows.values[lo*cols : hi*cols]
+			if pad != nil {
+				for r := range acc {
+					copy(pad[r][:], xs[r*cols:r*cols+cols])
+				}
+			}
 			for ti := range f.trees {
-				if p := f.trees[ti].perfect; p != nil {
-					addPathTermsPerfect(p, xs, cols, acc)
-				} else {
-					addPathTerms(f.trees[ti].nodes, xs, cols, acc)
+				t := &f.trees[ti]
+				switch {
+				case t.perfect8 != nil && pad != nil:
+					addPathTerms8(t.perfect8, pad, acc)
+				case t.perfect != nil:
+					addPathTermsPerfect(t.perfect, xs, cols, acc)
+				default:
+					addPathTerms(t.nodes, xs, cols, acc)
 				}
 			}
 			for i, d := range acc {

@@ -20,6 +20,7 @@ type node struct {
 type tree struct {
 	nodes       []node
 	perfect     *perfectTree // scoring layout when max_depth <= perfectDepthLimit
+	perfect8    *perfect8    // the same in fixed arrays when max_depth == 8
 	features    []int32      // estimators_features_: X's columns seen by the tree, in tree order
 	threshold   []float64    // tree_.threshold (-2 for leaves)
 	nodeSamples []int32      // tree_.n_node_samples
