@@ -7,7 +7,7 @@
 # Environment:
 #   KQLHUNT_SKIP_APT=1      do not apt-get install scikit-learn (the forest's parity oracle); the parity
 #                           tests then fail under CI and say so loudly elsewhere.
-#   KQLHUNT_FUZZTIME=10s    how long each fuzz target runs (default 10s).
+#   KQLHUNT_FUZZTIME=10s    how long each fuzz target runs (default 5s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +46,7 @@ export KQLHUNT_REQUIRE_SKLEARN=1
 go test -race -count=1 ./pkg/...
 
 step "Fuzzing (short runs; the corpus is replayed by go test above)"
-fuzztime="${KQLHUNT_FUZZTIME:-10s}"
+fuzztime="${KQLHUNT_FUZZTIME:-5s}"
 for pkg in $(go list ./pkg/...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
