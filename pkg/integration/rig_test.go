@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,26 +28,9 @@ const (
 var (
 	host    *pluginhost.Host
 	ca      *emulator.CA
-	logs    lockedBuffer
+	logs    pluginhost.LogBuffer
 	nextUID atomic.Int64
 )
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestMain starts one plugin process for the package, trusting the stand-ins' CA through
 // SSL_CERT_FILE as a Grafana admin would trust a private CA.
