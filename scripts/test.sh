@@ -37,7 +37,9 @@ npm run lint
 npm run test:ci -- --maxWorkers 2
 npm run build
 
-step "Backend: vet and build for every platform (mage)"
+step "Backend: gofmt, vet and build for every platform (mage)"
+unformatted=$(gofmt -l pkg Magefile.go mage.go)
+if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted"; exit 1; fi
 go vet ./pkg/...
 go run mage.go -v
 

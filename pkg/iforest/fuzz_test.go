@@ -12,7 +12,7 @@ import (
 // sentinels, never panic. Without -fuzz only the seeds run.
 func FuzzFitNeverPanics(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, uint8(1), uint8(3), uint16(10), uint8(0))
-	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x7f}, uint8(1), uint8(0), uint16(1), uint8(2))   // +Inf
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf0, 0x7f}, uint8(1), uint8(0), uint16(1), uint8(2))       // +Inf
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0xf8, 0x7f, 1, 2}, uint8(2), uint8(1), uint16(3), uint8(1)) // NaN
 	f.Add(make([]byte, 800), uint8(4), uint8(2), uint16(0), uint8(3))
 	f.Fuzz(func(t *testing.T, raw []byte, cols, contamination uint8, nEst uint16, ms uint8) {
