@@ -25,7 +25,8 @@ export interface KqlHuntQuery extends DataQuery {
   field?: string;
   fields?: string[];
   encoding?: 'label' | 'frequency';
-  contamination?: number | 'auto';
+  /** A number in (0, 0.5] or "auto"; other text reaches the backend, which explains what to write. */
+  contamination?: number | string;
   nEstimators?: number;
   maxSamples?: number | 'auto';
   randomState?: number;

@@ -42,9 +42,14 @@ describe('ConfigEditor', () => {
 
   it('writes the tenant into jsonData.azureCredentials and the secret into secureJsonData only', () => {
     const onChange = jest.fn();
-    render(<ConfigEditor options={settings({ azureCredentials: { authType: 'clientsecret' } })} onOptionsChange={onChange} />);
+    render(
+      <ConfigEditor options={settings({ azureCredentials: { authType: 'clientsecret' } })} onOptionsChange={onChange} />
+    );
     fireEvent.change(document.querySelector('#config-tenant')!, { target: { value: 'tenant-1' } });
-    expect(onChange.mock.calls[0][0].jsonData.azureCredentials).toEqual({ authType: 'clientsecret', tenantId: 'tenant-1' });
+    expect(onChange.mock.calls[0][0].jsonData.azureCredentials).toEqual({
+      authType: 'clientsecret',
+      tenantId: 'tenant-1',
+    });
     fireEvent.change(document.querySelector('#config-secret')!, { target: { value: 's3cret' } });
     const withSecret = onChange.mock.calls[1][0];
     expect(withSecret.secureJsonData).toEqual({ azureClientSecret: 's3cret' });
@@ -61,7 +66,10 @@ describe('ConfigEditor', () => {
     const { rerender } = render(<ConfigEditor options={settings({})} onOptionsChange={jest.fn()} />);
     expect(document.querySelector('#config-endpoint')).toBeNull();
     rerender(
-      <ConfigEditor options={settings({ azureCredentials: { azureCloud: 'AzureCustomizedCloud' } })} onOptionsChange={jest.fn()} />
+      <ConfigEditor
+        options={settings({ azureCredentials: { azureCloud: 'AzureCustomizedCloud' } })}
+        onOptionsChange={jest.fn()}
+      />
     );
     expect(document.querySelector('#config-endpoint')).not.toBeNull();
   });

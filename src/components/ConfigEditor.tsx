@@ -55,7 +55,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             onChange={(e) => setJson({ workspaceId: e.currentTarget.value.trim() })}
           />
         </Field>
-        <Field label="Additional workspaces" description="Optional, comma separated: one query across several workspaces.">
+        <Field
+          label="Additional workspaces"
+          description="Optional, comma separated: one query across several workspaces."
+        >
           <Input
             id="config-additional-workspaces"
             width={48}

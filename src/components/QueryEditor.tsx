@@ -3,6 +3,8 @@ import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
+import { AnomalyOptions } from './AnomalyOptions';
+import { PivotOptions } from './PivotOptions';
 import { KqlHuntOptions, KqlHuntQuery, NOTEBOOK_KQL, QueryType, TimeRangeMode } from '../types';
 
 type Props = QueryEditorProps<DataSource, KqlHuntQuery, KqlHuntOptions>;
@@ -18,7 +20,7 @@ const timeRangeModes: Array<SelectableValue<TimeRangeMode>> = [
   { value: 'query', label: 'Query', description: "Only the KQL's own time filter" },
 ];
 
-/** A minimal editor: query type, KQL text, time range mode and workspaces. */
+/** Query type, time range mode and workspaces; the anomaly or pivot options; then the KQL. */
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
   const update = (patch: Partial<KqlHuntQuery>, run = false) => {
     onChange({ ...query, ...patch });
@@ -61,7 +63,9 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
           />
         </Field>
       </Stack>
-      {query.queryType !== 'pivot' && (
+      {query.queryType === 'anomaly' && <AnomalyOptions query={query} onChange={update} />}
+      {query.queryType === 'pivot' && <PivotOptions query={query} onChange={update} />}
+      {(query.queryType !== 'pivot' || !query.values?.length) && (
         <Field label="KQL">
           <TextArea
             id="query-kql"
