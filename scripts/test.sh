@@ -34,6 +34,7 @@ go mod verify
 step "Frontend: typecheck, lint, unit tests, production build"
 npm run typecheck
 npm run lint
+npx prettier --check src
 npm run test:ci -- --maxWorkers 2
 npm run build
 
