@@ -2,7 +2,7 @@ import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
 
 import { QueryEditor } from './QueryEditor';
-import { parseContamination } from './AnomalyOptions';
+import { columnOptions, parseContamination } from './AnomalyOptions';
 import { DataSource } from '../datasource';
 
 const ds = {} as DataSource;
@@ -16,6 +16,19 @@ describe('parseContamination', () => {
     ['lots', 'lots'],
   ])('%p -> %p', (input, want) => {
     expect(parseContamination(input)).toBe(want);
+  });
+});
+
+describe('columnOptions', () => {
+  it('offers the result columns without the score fields and keeps the current field', () => {
+    expect(columnOptions(['DeviceName', 'Outlier', 'Anomaly', 'Anomaly_Score', 'RemoteIP'], 'Custom')).toEqual([
+      { value: 'Custom', label: 'Custom' },
+      { value: 'DeviceName', label: 'DeviceName' },
+      { value: 'RemoteIP', label: 'RemoteIP' },
+    ]);
+    expect(columnOptions(undefined, 'InitiatingProcessFileName')).toEqual([
+      { value: 'InitiatingProcessFileName', label: 'InitiatingProcessFileName' },
+    ]);
   });
 });
 
@@ -46,8 +59,6 @@ describe('anomaly options', () => {
     const onRun = jest.fn();
     const query = { refId: 'A', queryType: 'anomaly' as const };
     render(<QueryEditor datasource={ds} query={query} onChange={onChange} onRunQuery={onRun} />);
-    fireEvent.change(document.querySelector('#query-field')!, { target: { value: ' DeviceName ' } });
-    expect(onChange).toHaveBeenLastCalledWith({ ...query, field: 'DeviceName' });
     fireEvent.change(document.querySelector('#query-contamination')!, { target: { value: '0.02' } });
     expect(onChange).toHaveBeenLastCalledWith({ ...query, contamination: 0.02 });
     fireEvent.click(screen.getByText('Frequency'));

@@ -6,6 +6,20 @@ import { AnomalyOutput, KqlHuntQuery } from '../types';
 interface Props {
   query: KqlHuntQuery;
   onChange: (patch: Partial<KqlHuntQuery>, run?: boolean) => void;
+  /** Column names of the query's last result, offered for the field and the search column. */
+  columns?: string[];
+}
+
+/** The fields an anomaly query adds: not columns of the KQL's result. */
+const scoreFields = new Set(['Outlier', 'Anomaly', 'Anomaly_Score']);
+
+/** Columns to offer: the last result's, without the score fields, with the current value kept. */
+export function columnOptions(columns: string[] | undefined, current?: string): Array<ComboboxOption<string>> {
+  const names = (columns ?? []).filter((c) => !scoreFields.has(c));
+  if (current && !names.includes(current)) {
+    names.unshift(current);
+  }
+  return names.map((n) => ({ value: n, label: n }));
 }
 
 const outputs: Array<ComboboxOption<AnomalyOutput>> = [
@@ -31,16 +45,17 @@ export function parseContamination(text: string): number | string | undefined {
 }
 
 /** The notebook's scoring options; empty boxes keep the notebook's defaults. */
-export function AnomalyOptions({ query, onChange }: Props) {
+export function AnomalyOptions({ query, onChange, columns }: Props) {
   return (
     <Stack gap={2} wrap="wrap">
       <Field label="Field" description="Column to label-encode and score">
-        <Input
+        <Combobox
           id="query-field"
           width={32}
-          value={query.field ?? ''}
-          placeholder="InitiatingProcessFileName"
-          onChange={(e) => onChange({ field: e.currentTarget.value.trim() || undefined })}
+          createCustomValue
+          options={columnOptions(columns, query.field ?? 'InitiatingProcessFileName')}
+          value={query.field ?? 'InitiatingProcessFileName'}
+          onChange={(v) => onChange({ field: v.value }, true)}
         />
       </Field>
       <Field label="Encoding">

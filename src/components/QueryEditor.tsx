@@ -21,7 +21,8 @@ const timeRangeModes: Array<SelectableValue<TimeRangeMode>> = [
 ];
 
 /** Query type, time range mode and workspaces; the anomaly or pivot options; then the KQL. */
-export function QueryEditor({ query, onChange, onRunQuery }: Props) {
+export function QueryEditor({ query, onChange, onRunQuery, data }: Props) {
+  const columns = data?.series[0]?.fields.map((f) => f.name);
   const update = (patch: Partial<KqlHuntQuery>, run = false) => {
     onChange({ ...query, ...patch });
     if (run) {
@@ -63,7 +64,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
           />
         </Field>
       </Stack>
-      {query.queryType === 'anomaly' && <AnomalyOptions query={query} onChange={update} />}
+      {query.queryType === 'anomaly' && <AnomalyOptions query={query} onChange={update} columns={columns} />}
       {query.queryType === 'pivot' && <PivotOptions query={query} onChange={update} />}
       {(query.queryType !== 'pivot' || !query.values?.length) && (
         <Field label="KQL">
