@@ -1,6 +1,7 @@
 package iforest
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -146,9 +147,9 @@ func compareKeys(a, b valueKey) int {
 func compareNumbers(a, b valueKey) int {
 	switch {
 	case a.isInt && b.isInt:
-		return cmpInt(a.i, b.i)
+		return cmp.Compare(a.i, b.i)
 	case !a.isInt && !b.isInt:
-		return cmpFloat(a.f, b.f)
+		return cmp.Compare(a.f, b.f)
 	case a.isInt:
 		return -compareFloatInt(b.f, a.i)
 	default:
@@ -166,20 +167,10 @@ func compareFloatInt(f float64, i int64) int {
 		return -1
 	}
 	fl := math.Floor(f)
-	if c := cmpInt(int64(fl), i); c != 0 {
+	if c := cmp.Compare(int64(fl), i); c != 0 {
 		return c
 	}
 	if f > fl {
-		return 1
-	}
-	return 0
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
 		return 1
 	}
 	return 0

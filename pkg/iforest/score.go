@@ -1,6 +1,7 @@
 package iforest
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -108,16 +109,6 @@ func percentile(scores []float64, counts []int64, q float64) float64 {
 	return a + float64(diff*gamma)
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // weighted is a value with its multiplicity.
 type weighted struct {
 	v float64
@@ -162,7 +153,7 @@ func kth(items []weighted, k int64) float64 {
 		}
 	}
 	rest := items[lo:hi]
-	slices.SortFunc(rest, func(x, y weighted) int { return cmpFloat(x.v, y.v) })
+	slices.SortFunc(rest, func(x, y weighted) int { return cmp.Compare(x.v, y.v) })
 	for _, x := range rest {
 		base += x.c
 		if k < base {
