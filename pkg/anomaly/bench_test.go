@@ -16,7 +16,7 @@ import (
 // projects them.
 func notebookFrame(b *testing.B, rows int) *data.Frame {
 	b.Helper()
-	var q loganalytics.Querier = demo(b, sampledata.Config{Rows: rows, Seed: 42, Now: now})
+	var q loganalytics.Querier = sample(b, sampledata.Config{Rows: rows, Seed: 42, Now: now})
 	f := query(b, q, "DeviceNetworkEvents | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort")
 	if f.Rows() != rows {
 		b.Fatalf("%d rows, want %d", f.Rows(), rows)

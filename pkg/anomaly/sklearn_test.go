@@ -102,7 +102,7 @@ func parseHex(t *testing.T, s string) float64 {
 // with ours row by row.
 func TestScikitLearnParity(t *testing.T) {
 	requireSklearn(t)
-	frame := query(t, demo(t, sampledata.Config{Rows: 60000, Seed: 42, Now: now}), querymodel.DefaultKQL)
+	frame := query(t, sample(t, sampledata.Config{Rows: 60000, Seed: 42, Now: now}), querymodel.DefaultKQL)
 	// A nullable string column: every 50th process name missing (pandas None).
 	names, _ := frame.FieldByName("InitiatingProcessFileName")
 	withNulls := make([]*string, names.Len())

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/kql"
 	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
@@ -225,4 +227,21 @@ func TestEngineThroughInMemoryTransport(t *testing.T) {
 	if !errors.As(err, &re) || re.StatusCode != 400 {
 		t.Errorf("bad KQL: %v", err)
 	}
+}
+
+// demoClient reaches h as the plugin's demo workspace does: azquery's own code path, a made-up
+// https endpoint, no credential, and the handler served in memory by demo.Transport.
+func demoClient(t testing.TB, h http.Handler) *azquery.LogsClient {
+	t.Helper()
+	c, err := azquery.NewLogsClient(nil, &azquery.LogsClientOptions{ClientOptions: azcore.ClientOptions{
+		Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
+			azquery.ServiceNameLogs: {Endpoint: demo.Endpoint, Audience: "https://api.loganalytics.io"},
+		}},
+		Transport: &demo.Transport{Handler: h},
+		Retry:     policy.RetryOptions{MaxRetries: -1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

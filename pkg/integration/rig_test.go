@@ -14,6 +14,7 @@ import (
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/pluginhost"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 // The canary is the client secret of every rig: it must never appear in a log line, an error or a frame.
@@ -27,7 +28,7 @@ const (
 
 var (
 	host    *pluginhost.Host
-	ca      *emulator.CA
+	ca      *standin.CA
 	logs    pluginhost.LogBuffer
 	nextUID atomic.Int64
 )
@@ -44,7 +45,7 @@ func run(m *testing.M) int {
 		exe = filepath.Join("..", "..", "dist", fmt.Sprintf("gpx_kqlhunt_%s_%s", runtime.GOOS, runtime.GOARCH))
 	}
 	var err error
-	if ca, err = emulator.NewTestCA(); err != nil {
+	if ca, err = standin.NewTestCA(); err != nil {
 		fmt.Fprintln(os.Stderr, "test CA:", err)
 		return 1
 	}
@@ -83,17 +84,17 @@ func run(m *testing.M) int {
 
 // rig is one Azure stand-in (Log Analytics and Entra ID on one TLS origin) and a datasource pointing at it.
 type rig struct {
-	la    *emulator.LogAnalyticsHandler
-	entra *emulator.EntraHandler
+	la    *standin.LogAnalytics
+	entra *standin.EntraHandler
 	srv   *httptest.Server
 	ds    pluginhost.Datasource
 }
 
 func newRig(t *testing.T, exec emulator.Executor, jsonData map[string]any) *rig {
 	t.Helper()
-	r := &rig{entra: emulator.NewEntraHandler(emulator.EntraConfig{Clients: map[string]string{clientID: canary}, Tenants: []string{tenantID}})}
-	r.la = emulator.NewLogAnalyticsHandler(exec, emulator.WithTokenValidator(r.entra.TokenValidator()))
-	r.srv = ca.StartTLS(emulator.NewMux(r.la, r.entra))
+	r := &rig{entra: standin.NewEntraHandler(standin.EntraConfig{Clients: map[string]string{clientID: canary}, Tenants: []string{tenantID}})}
+	r.la = standin.NewLogAnalytics(exec, emulator.WithTokenValidator(r.entra.TokenValidator()))
+	r.srv = ca.StartTLS(standin.NewMux(r.la, r.entra))
 	t.Cleanup(r.srv.Close)
 	jd := map[string]any{
 		"azureCredentials": map[string]any{"authType": "clientsecret", "azureCloud": "AzureCustomizedCloud", "tenantId": tenantID, "clientId": clientID},

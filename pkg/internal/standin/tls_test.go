@@ -1,4 +1,4 @@
-package emulator_test
+package standin_test
 
 import (
 	"crypto/tls"
@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 // clientFromPEM trusts only the certificates in path, as a child process with SSL_CERT_FILE does.
@@ -28,7 +28,7 @@ func clientFromPEM(t *testing.T, path string) *http.Client {
 }
 
 func TestCAWritePEMIsEnoughToTrustBothServers(t *testing.T) {
-	ca, err := emulator.NewTestCA()
+	ca, err := standin.NewTestCA()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestCAWritePEMIsEnoughToTrustBothServers(t *testing.T) {
 		res.Body.Close()
 	}
 	// Another CA's certificate does not trust these servers.
-	other, _ := emulator.NewTestCA()
+	other, _ := standin.NewTestCA()
 	if _, err := other.Client().Get(a.URL); err == nil {
 		t.Error("a foreign CA was trusted")
 	}
@@ -67,11 +67,11 @@ func TestCAWritePEMIsEnoughToTrustBothServers(t *testing.T) {
 
 func TestStartTLSSharesDefaultCA(t *testing.T) {
 	hello := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {})
-	a, b := emulator.StartTLS(hello), emulator.StartTLS(hello)
+	a, b := standin.StartTLS(hello), standin.StartTLS(hello)
 	defer a.Close()
 	defer b.Close()
 	dir := t.TempDir()
-	if err := emulator.WriteServerCA(a, filepath.Join(dir, "a.pem")); err != nil {
+	if err := standin.WriteServerCA(a, filepath.Join(dir, "a.pem")); err != nil {
 		t.Fatal(err)
 	}
 	c := clientFromPEM(t, filepath.Join(dir, "a.pem"))
@@ -82,7 +82,7 @@ func TestStartTLSSharesDefaultCA(t *testing.T) {
 		}
 		res.Body.Close()
 	}
-	ca, err := emulator.DefaultCA()
+	ca, err := standin.DefaultCA()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
-package emulator
+package standin
 
 import (
+	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+
 	"context"
 	"strings"
 	"sync"
@@ -11,10 +13,10 @@ import (
 // Each query consumes the next reply; once the script is exhausted its last reply repeats.
 // Build one with Respond, Fail, BadQuery, Throttle or Func and chain:
 //
-//	emulator.Throttle(time.Second).Then(emulator.Respond(table))     // 429, then success
-//	emulator.Respond(table).After(5 * time.Second)                   // a slow answer
-//	emulator.Respond(table).Partial("E_ENGINE", "Some shards failed") // 200 with an error object
-//	emulator.Respond(a).ForWorkspace(ws2, emulator.Fail(403, "InsufficientAccessError", "..."))
+//	standin.Throttle(time.Second).Then(standin.Respond(table))     // 429, then success
+//	standin.Respond(table).After(5 * time.Second)                   // a slow answer
+//	standin.Respond(table).Partial("E_ENGINE", "Some shards failed") // 200 with an error object
+//	standin.Respond(a).ForWorkspace(ws2, standin.Fail(403, "InsufficientAccessError", "..."))
 //
 // A Script is safe for concurrent use; it records every Request it answers.
 type Script struct {
@@ -22,24 +24,24 @@ type Script struct {
 	replies []reply
 	next    int
 	byWS    map[string]*Script
-	reqs    []Request
+	reqs    []emulator.Request
 }
 
 type reply struct {
-	result *Result
+	result *emulator.Result
 	err    error
 	delay  time.Duration
-	fn     ExecutorFunc
+	fn     emulator.ExecutorFunc
 }
 
 // Respond replies 200 with the given tables.
-func Respond(tables ...*Table) *Script {
-	return &Script{replies: []reply{{result: &Result{Tables: tables}}}}
+func Respond(tables ...*emulator.Table) *Script {
+	return &Script{replies: []reply{{result: &emulator.Result{Tables: tables}}}}
 }
 
 // Fail replies with a service error: status, code and message as the service would send them.
 func Fail(status int, code, message string) *Script {
-	return FailWith(&ServiceError{Status: status, Code: code, Message: message})
+	return FailWith(&emulator.ServiceError{Status: status, Code: code, Message: message})
 }
 
 // FailWith replies with the given error; a *ServiceError keeps its status, anything else is a 500.
@@ -49,13 +51,15 @@ func FailWith(err error) *Script {
 
 // BadQuery replies with the service's 400 for KQL that does not parse, naming the token, line and
 // position (see BadQueryError).
-func BadQuery(line, pos int, token string) *Script { return FailWith(BadQueryError(line, pos, token)) }
+func BadQuery(line, pos int, token string) *Script {
+	return FailWith(emulator.BadQueryError(line, pos, token))
+}
 
 // Throttle replies 429 with Retry-After.
-func Throttle(retryAfter time.Duration) *Script { return FailWith(ThrottledError(retryAfter)) }
+func Throttle(retryAfter time.Duration) *Script { return FailWith(emulator.ThrottledError(retryAfter)) }
 
 // Func replies with whatever f returns, e.g. to echo the request or compute an answer.
-func Func(f ExecutorFunc) *Script { return &Script{replies: []reply{{fn: f}}} }
+func Func(f emulator.ExecutorFunc) *Script { return &Script{replies: []reply{{fn: f}}} }
 
 // Then appends next's replies after s's own and returns s.
 func (s *Script) Then(next *Script) *Script {
@@ -79,7 +83,7 @@ func (s *Script) Partial(code, message string) *Script {
 	return s.editLast(func(r *reply) {
 		if r.result != nil {
 			res := *r.result
-			res.Error = PartialError(code, message)
+			res.Error = emulator.PartialError(code, message)
 			r.result = &res
 		}
 	})
@@ -88,7 +92,7 @@ func (s *Script) Partial(code, message string) *Script {
 // RetryAfter sets the Retry-After of the last reply, which must be a ServiceError.
 func (s *Script) RetryAfter(d time.Duration) *Script {
 	return s.editLast(func(r *reply) {
-		if se, ok := r.err.(*ServiceError); ok {
+		if se, ok := r.err.(*emulator.ServiceError); ok {
 			c := *se
 			c.RetryAfter = d
 			r.err = &c
@@ -118,7 +122,7 @@ func (s *Script) editLast(f func(*reply)) *Script {
 }
 
 // Query implements Executor.
-func (s *Script) Query(ctx context.Context, req Request) (*Result, error) {
+func (s *Script) Query(ctx context.Context, req emulator.Request) (*emulator.Result, error) {
 	s.mu.Lock()
 	s.reqs = append(s.reqs, req)
 	if ws, ok := s.byWS[strings.ToLower(req.Workspace)]; ok {
@@ -127,7 +131,7 @@ func (s *Script) Query(ctx context.Context, req Request) (*Result, error) {
 	}
 	if len(s.replies) == 0 {
 		s.mu.Unlock()
-		return &Result{}, nil
+		return &emulator.Result{}, nil
 	}
 	r := s.replies[s.next]
 	if s.next < len(s.replies)-1 {
@@ -151,10 +155,10 @@ func (s *Script) Query(ctx context.Context, req Request) (*Result, error) {
 
 // Requests returns a copy of the requests answered so far (those delegated to a workspace's
 // script included).
-func (s *Script) Requests() []Request {
+func (s *Script) Requests() []emulator.Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.reqs...)
+	return append([]emulator.Request(nil), s.reqs...)
 }
 
 // Calls is the number of queries answered so far.

@@ -3,11 +3,12 @@ package emulator
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 )
 
-// RecordedRequest is what the handler saw of one request, for tests to assert on.
+// RecordedRequest is what the handler saw of one request, handed to the WithObserver callback when
+// the request is done. The handler keeps nothing itself: a long-running demo workspace must not
+// accumulate every query it ever served, so only tests (pkg/internal/standin's RequestLog) record.
 type RecordedRequest struct {
 	Time      time.Time
 	Method    string
@@ -29,37 +30,9 @@ type RecordedRequest struct {
 	Status int
 }
 
-// RequestLog is a concurrency-safe list of recorded requests.
-type RequestLog struct {
-	mu   sync.Mutex
-	reqs []RecordedRequest
-}
-
-func (l *RequestLog) add(r RecordedRequest) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.reqs = append(l.reqs, r)
-}
-
-// All returns a copy of the recorded requests, oldest first.
-func (l *RequestLog) All() []RecordedRequest {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]RecordedRequest(nil), l.reqs...)
-}
-
-// Len is the number of recorded requests.
-func (l *RequestLog) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.reqs)
-}
-
-// Reset forgets every recorded request.
-func (l *RequestLog) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.reqs = nil
+// WithObserver calls observe with every request once it has been answered (tests record them).
+func WithObserver(observe func(RecordedRequest)) Option {
+	return func(h *LogAnalyticsHandler) { h.observe = observe }
 }
 
 func redactedHeader(h http.Header) http.Header {

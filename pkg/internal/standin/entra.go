@@ -1,4 +1,4 @@
-package emulator
+package standin
 
 import (
 	"crypto/hmac"
@@ -308,7 +308,7 @@ func b64json(v any) string {
 // and correlation ids and a timestamp.
 func (e *EntraHandler) oauthError(w http.ResponseWriter, status int, code string, aadsts int, desc string) (int, string) {
 	now := e.cfg.Now().UTC()
-	trace, corr := newCorrelationID(), newCorrelationID()
+	trace, corr := randomID(), randomID()
 	ts := now.Format("2006-01-02 15:04:05Z")
 	writeJSON(w, status, map[string]any{
 		"error": code,
@@ -332,4 +332,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store, no-cache")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// randomID is a fresh trace or correlation id in the GUID-like form Entra uses.
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

@@ -1,4 +1,4 @@
-package emulator_test
+package demo_test
 
 import (
 	"context"
@@ -14,8 +14,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
-	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 // demoClient is how the plugin's demo workspace reaches the emulator: azquery's own code path, a
@@ -26,7 +27,7 @@ func demoClient(t testing.TB, h http.Handler) *azquery.LogsClient {
 		Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 			azquery.ServiceNameLogs: {Endpoint: "https://demo.loganalytics.invalid/v1", Audience: "https://api.loganalytics.io"},
 		}},
-		Transport: &emulator.Transport{Handler: h},
+		Transport: &demo.Transport{Handler: h},
 		Retry:     policy.RetryOptions{MaxRetries: -1},
 	}})
 	if err != nil {
@@ -37,20 +38,20 @@ func demoClient(t testing.TB, h http.Handler) *azquery.LogsClient {
 
 func TestTransportServesAzqueryInMemory(t *testing.T) {
 	tbl := emulator.NewTable("PrimaryResult", emulator.Col("DeviceName", "string")).AddRow("ws-01")
-	la := emulator.NewLogAnalyticsHandler(emulator.Respond(tbl))
-	res, err := demoClient(t, la).QueryWorkspace(context.Background(), workspaceID, azquery.Body{Query: ptr("T")}, nil)
+	la := standin.NewLogAnalytics(standin.Respond(tbl))
+	res, err := demoClient(t, la).QueryWorkspace(context.Background(), "c0ffee00-1234-4abc-8def-0123456789ab", azquery.Body{Query: ptr("T")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := res.Tables[0].Rows[0][0]; got != "ws-01" {
 		t.Errorf("got %v", got)
 	}
-	if r := la.Requests()[0]; r.HasAuthorization || r.Workspace != workspaceID {
+	if r := la.Requests()[0]; r.HasAuthorization || r.Workspace != "c0ffee00-1234-4abc-8def-0123456789ab" {
 		t.Errorf("recorded %+v", r)
 	}
 	// Service errors come back as azcore errors, as over a socket.
-	la = emulator.NewLogAnalyticsHandler(emulator.BadQuery(1, 3, "|"))
-	_, err = demoClient(t, la).QueryWorkspace(context.Background(), workspaceID, azquery.Body{Query: ptr("T ||")}, nil)
+	la = standin.NewLogAnalytics(standin.BadQuery(1, 3, "|"))
+	_, err = demoClient(t, la).QueryWorkspace(context.Background(), "c0ffee00-1234-4abc-8def-0123456789ab", azquery.Body{Query: ptr("T ||")}, nil)
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) || re.StatusCode != 400 || re.ErrorCode != "BadArgumentError" {
 		t.Errorf("error %v", err)
@@ -58,10 +59,10 @@ func TestTransportServesAzqueryInMemory(t *testing.T) {
 }
 
 func TestTransportHonoursContext(t *testing.T) {
-	tr := &emulator.Transport{Handler: emulator.NewLogAnalyticsHandler(emulator.Respond().After(time.Minute))}
+	tr := &demo.Transport{Handler: standin.NewLogAnalytics(standin.Respond().After(time.Minute))}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "POST", "https://x/v1/workspaces/"+workspaceID+"/query", strings.NewReader(`{"query":"T"}`))
+	req, _ := http.NewRequestWithContext(ctx, "POST", "https://x/v1/workspaces/"+"c0ffee00-1234-4abc-8def-0123456789ab"+"/query", strings.NewReader(`{"query":"T"}`))
 	start := time.Now()
 	_, err := tr.Do(req)
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
@@ -82,7 +83,7 @@ func TestTransportStreamsAndStopsMidBody(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", "https://x/", nil)
-	res, err := (&emulator.Transport{Handler: h}).Do(req)
+	res, err := (&demo.Transport{Handler: h}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,15 +102,15 @@ func TestTransportStreamsAndStopsMidBody(t *testing.T) {
 
 func TestTransportFailures(t *testing.T) {
 	req, _ := http.NewRequest("GET", "https://x/", nil)
-	if _, err := (&emulator.Transport{}).Do(req); err == nil {
+	if _, err := (&demo.Transport{}).Do(req); err == nil {
 		t.Error("no handler: want an error")
 	}
 	panicky := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })
-	if _, err := (&emulator.Transport{Handler: panicky}).Do(req); err == nil || !strings.Contains(err.Error(), "boom") {
+	if _, err := (&demo.Transport{Handler: panicky}).Do(req); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("panicking handler: %v", err)
 	}
 	silent := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
-	res, err := (&emulator.Transport{Handler: silent}).Do(req)
+	res, err := (&demo.Transport{Handler: silent}).Do(req)
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("%v %v", res, err)
 	}
@@ -119,19 +120,47 @@ func TestTransportFailures(t *testing.T) {
 	// The handler sees https, so the Entra stand-in builds https URLs.
 	var sawTLS bool
 	tls := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { sawTLS = r.TLS != nil })
-	if _, err := (&emulator.Transport{Handler: tls}).Do(req); err != nil || !sawTLS {
+	if _, err := (&demo.Transport{Handler: tls}).Do(req); err != nil || !sawTLS {
 		t.Errorf("TLS %v, err %v", sawTLS, err)
 	}
 }
 
-func TestDemoHandler(t *testing.T) {
-	c := demoClient(t, emulator.NewDemoHandler(sampledata.Config{Rows: 20000, Seed: 42}))
-	q := notebookQuery
-	res, err := c.QueryWorkspace(context.Background(), "00000000-0000-0000-0000-000000000000", azquery.Body{Query: &q}, nil)
-	if err != nil {
-		t.Fatal(err)
+// TestWorkspaceRefreshesWithItsClock checks the demo's data ends at the clock's time and is
+// regenerated once it is Refresh old, not before.
+func TestWorkspaceRefreshesWithItsClock(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	clock := now
+	w := demo.New(demo.WithClock(func() time.Time { return clock }))
+	c := demoClient(t, w)
+	latest := func() time.Time {
+		t.Helper()
+		q := "DeviceNetworkEvents | summarize Last = max(TimeGenerated), Rows = count()"
+		res, err := c.QueryWorkspace(context.Background(), "00000000-0000-0000-0000-000000000000", azquery.Body{Query: &q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := res.Tables[0].Rows[0]
+		if n := row[1].(float64); n != demo.Rows {
+			t.Fatalf("the demo has %v rows, want %d", n, demo.Rows)
+		}
+		ts, err := time.Parse(time.RFC3339Nano, row[0].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
 	}
-	if len(res.Tables[0].Rows) == 0 {
-		t.Fatal("the demo answered no rows")
+	first := latest()
+	if first.After(now) || now.Sub(first) > time.Hour {
+		t.Fatalf("latest event %v, want within the hour before %v", first, now)
+	}
+	clock = now.Add(demo.Refresh - time.Minute)
+	if got := latest(); !got.Equal(first) {
+		t.Fatalf("regenerated before Refresh: latest %v, was %v", got, first)
+	}
+	clock = now.Add(demo.Refresh + 2*time.Hour)
+	if got := latest(); !got.After(first.Add(2 * time.Hour)) {
+		t.Fatalf("not regenerated after Refresh: latest %v, was %v", got, first)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -1,4 +1,4 @@
-package emulator
+package standin
 
 import (
 	"net/http"
@@ -20,7 +20,7 @@ func NewMux(logAnalytics, entra http.Handler) http.Handler {
 			return
 		}
 		if entra == nil {
-			writeServiceError(w, &ServiceError{Status: 404, Code: "PathNotFoundError", Message: msgPathNotFound}, newCorrelationID())
+			logAnalytics.ServeHTTP(w, r) // which answers the service's 404 for a path it does not serve
 			return
 		}
 		entra.ServeHTTP(w, r)
