@@ -63,9 +63,6 @@ func newDatasource(ctx context.Context, deps Deps, s backend.DataSourceInstanceS
 	d := &Datasource{}
 	d.resources = httpadapter.New(d.routes())
 	st, err := settings.Load(s)
-	if err == nil {
-		err = st.Validate()
-	}
 	if err != nil {
 		d.configErr = err
 		return d
