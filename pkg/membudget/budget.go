@@ -1,0 +1,230 @@
+// Package membudget is the plugin process's budget for decoded query results: one Budget per
+// process, shared by every concurrent query, so that no mix of queries takes the process past
+// its memory limit (issue 7 item 5). A query takes a Reservation, grows it as it decodes, and
+// releases it when its frames are no longer needed.
+//
+// # Waiting, and why it cannot deadlock
+//
+// A Grow that does not fit waits for room, honouring its context. Waiting alone could deadlock:
+// two queries each holding half the budget and each needing more would wait for each other
+// forever. So the budget watches its holders: when every reservation that holds memory is
+// waiting, none of them will ever release anything, and the one that started waiting last is
+// refused with ErrTooLarge (it then releases what it held, and the others go on). A Grow that
+// could never fit, because what the reservation already holds plus the request exceeds the whole
+// budget, is refused at once. Reservations that hold memory are served before new ones, so a
+// query that is half-way through is not starved by queries that have not started.
+//
+// The package is Grafana-free and knows nothing of what the bytes hold: the caller decides what a
+// byte of its results costs (pkg/loganalytics documents its per-cell estimate).
+package membudget
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// ErrTooLarge says a reservation was refused: it can never fit in the budget, or every holder of
+// the budget was waiting for more and this one was chosen to give way.
+var ErrTooLarge = errors.New("the result memory budget is used up")
+
+// Budget is a limit on bytes shared by reservations. The zero value is not usable: use New. A nil
+// *Budget is unlimited: its reservations always grow at once.
+type Budget struct {
+	limit int64
+
+	mu      sync.Mutex
+	used    int64
+	holders int       // reservations holding more than zero bytes
+	blocked int       // of those, how many are waiting in Grow
+	queue   []*waiter // in arrival order
+}
+
+type waiter struct {
+	r     *Reservation
+	need  int64
+	ready chan error // buffered; receives nil (granted) or ErrTooLarge
+}
+
+// New returns a budget of limit bytes; limit must be positive.
+func New(limit int64) (*Budget, error) {
+	if limit <= 0 {
+		return nil, errors.New("membudget: the limit must be a positive number of bytes")
+	}
+	return &Budget{limit: limit}, nil
+}
+
+// Limit is the budget's size in bytes (0 for a nil, unlimited budget).
+func (b *Budget) Limit() int64 {
+	if b == nil {
+		return 0
+	}
+	return b.limit
+}
+
+// InUse is the number of bytes reserved now.
+func (b *Budget) InUse() int64 {
+	if b == nil {
+		return 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used
+}
+
+// Reserve starts a reservation holding nothing. It is not safe for concurrent use by several
+// goroutines (one query decodes in one goroutine); different reservations are.
+func (b *Budget) Reserve() *Reservation { return &Reservation{b: b} }
+
+// Reservation is one query's share of a Budget.
+type Reservation struct {
+	b    *Budget
+	held int64
+}
+
+// Held is the number of bytes the reservation holds.
+func (r *Reservation) Held() int64 { return r.held }
+
+// Grow adds n bytes to the reservation, waiting for room if need be. It fails with ErrTooLarge
+// (see the package doc) or, when ctx ends first, with ctx's error; either way the reservation
+// keeps what it held before, to be given back by Release.
+func (r *Reservation) Grow(ctx context.Context, n int64) error {
+	if n <= 0 {
+		return nil
+	}
+	b := r.b
+	if b == nil {
+		r.held += n
+		return nil
+	}
+	b.mu.Lock()
+	if r.held+n > b.limit {
+		b.mu.Unlock()
+		return ErrTooLarge
+	}
+	if b.used+n <= b.limit && (r.held > 0 || len(b.queue) == 0) {
+		b.take(r, n)
+		b.mu.Unlock()
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		b.mu.Unlock()
+		return err
+	}
+	w := &waiter{r: r, need: n, ready: make(chan error, 1)}
+	b.queue = append(b.queue, w)
+	if r.held > 0 {
+		b.blocked++
+	}
+	b.settle()
+	b.mu.Unlock()
+
+	select {
+	case err := <-w.ready:
+		return err
+	case <-ctx.Done():
+		b.mu.Lock()
+		select {
+		case err := <-w.ready: // answered just as ctx ended: the answer's accounting stands
+			b.mu.Unlock()
+			return err
+		default:
+		}
+		b.dequeue(w)
+		b.settle()
+		b.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// Release gives back everything the reservation holds; it may be called more than once.
+func (r *Reservation) Release() { r.Shrink(r.held) }
+
+// Shrink gives back n of the bytes the reservation holds (at most what it holds), e.g. a
+// decoder's scratch space once the frames are built.
+func (r *Reservation) Shrink(n int64) {
+	n = min(n, r.held)
+	if n <= 0 {
+		return
+	}
+	b := r.b
+	if b == nil {
+		r.held -= n
+		return
+	}
+	b.mu.Lock()
+	b.used -= n
+	r.held -= n
+	if r.held == 0 {
+		b.holders--
+	}
+	b.settle()
+	b.mu.Unlock()
+}
+
+// take books n bytes to r; b.mu is held.
+func (b *Budget) take(r *Reservation, n int64) {
+	if r.held == 0 {
+		b.holders++
+	}
+	r.held += n
+	b.used += n
+}
+
+// dequeue removes w from the queue; b.mu is held.
+func (b *Budget) dequeue(w *waiter) {
+	for i, q := range b.queue {
+		if q == w {
+			b.queue = append(b.queue[:i], b.queue[i+1:]...)
+			if w.r.held > 0 {
+				b.blocked--
+			}
+			return
+		}
+	}
+}
+
+// settle grants what fits (holders first, then newcomers in arrival order, a newcomer that
+// does not fit stopping the newcomers behind it) and, when every holder is waiting, refuses the
+// holder that waited last. b.mu is held.
+func (b *Budget) settle() {
+	for {
+		granted := false
+		for _, holding := range []bool{true, false} {
+			for i := 0; i < len(b.queue); i++ {
+				w := b.queue[i]
+				if (w.r.held > 0) != holding {
+					continue
+				}
+				if b.used+w.need > b.limit {
+					if !holding {
+						break // keep newcomers in order
+					}
+					continue
+				}
+				b.queue = append(b.queue[:i], b.queue[i+1:]...)
+				i--
+				if holding {
+					b.blocked--
+				}
+				b.take(w.r, w.need)
+				w.ready <- nil
+				granted = true
+			}
+		}
+		if !granted {
+			break
+		}
+	}
+	if b.holders == 0 || b.blocked < b.holders {
+		return
+	}
+	for i := len(b.queue) - 1; i >= 0; i-- {
+		if w := b.queue[i]; w.r.held > 0 {
+			b.queue = append(b.queue[:i], b.queue[i+1:]...)
+			b.blocked--
+			w.ready <- ErrTooLarge
+			return
+		}
+	}
+}
