@@ -10,6 +10,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/fielddict"
 	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
 )
 
@@ -162,12 +163,18 @@ func rawAt(f *data.Field) func(int) (string, bool) {
 	}
 }
 
-// groupField groups a field's rows by value. With wantCodes it also returns each group's label
+// groupField groups a field's rows by value (a string field that came with its dictionary, see
+// package fielddict, is not regrouped). With wantCodes it also returns each group's label
 // code, scikit-learn's LabelEncoder on what pandas would hold (see the package doc for nulls).
 func groupField(f *data.Field, wantCodes bool) (groups, []int64, error) {
 	n := f.Len()
 	switch f.Type() {
 	case data.FieldTypeString, data.FieldTypeNullableString:
+		if d, ok := fielddict.Of(f); ok {
+			// The decoder grouped this column as it read it: the same groups, in the same order.
+			g := groups{ids: d.IDs, first: d.First, missing: d.Null}
+			return g, stringCodes(g, d.Values, wantCodes), nil
+		}
 		g, keys := groupKeys(n, valueAt[string](f))
 		return g, stringCodes(g, keys, wantCodes), nil
 	case data.FieldTypeJSON, data.FieldTypeNullableJSON:
