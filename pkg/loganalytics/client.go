@@ -2,6 +2,7 @@ package loganalytics
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math"
@@ -18,6 +19,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/membudget"
 )
 
 // Public cloud defaults, used when ClientOptions leaves them empty.
@@ -62,7 +65,8 @@ type Query struct {
 	Statistics bool // ask for include-statistics; returned in Result.Statistics
 }
 
-// Result is one successful answer.
+// Result is one successful answer. Its frames' memory is booked against the client's budget
+// until Release.
 type Result struct {
 	// Frames holds one frame per table, the primary result first, with
 	// Meta.ExecutedQueryString set and a *FrameMeta in Meta.Custom. A partial
@@ -73,6 +77,17 @@ type Result struct {
 	Partial *ServiceError
 	// Statistics is the service's statistics JSON when Query.Statistics was set.
 	Statistics []byte
+
+	meter *meter
+}
+
+// Release gives the result's memory back to the client's budget: call it once the frames are no
+// longer used (sent to Grafana, or scored and dropped). It may be called more than once, and on
+// a nil Result.
+func (r *Result) Release() {
+	if r != nil && r.meter != nil {
+		r.meter.release()
+	}
 }
 
 // ClientOptions configures a Client. The zero value talks to the public
@@ -83,13 +98,17 @@ type ClientOptions struct {
 	Transport     policy.Transporter // optional: an *http.Client for tests or a custom CA
 	Retry         policy.RetryOptions
 	ApplicationID string // prefixed to the User-Agent (at most 24 characters, spaces become '/')
+	// Budget is the process's result memory budget, shared by every client of the process: each
+	// answer is booked against it as it is decoded, until Result.Release. Nil: no limit.
+	Budget *membudget.Budget
 }
 
 // Client queries Log Analytics. It holds no global state and is safe for
 // concurrent use; the token cache lives in the client, so keep one per
 // datasource instance.
 type Client struct {
-	logs *azquery.LogsClient
+	logs   *azquery.LogsClient
+	budget *membudget.Budget
 }
 
 // NewClient builds a Client. cred may be nil (a demo or test service that
@@ -121,15 +140,27 @@ func NewClient(cred azcore.TokenCredential, opts ClientOptions) (*Client, error)
 		Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 			azquery.ServiceNameLogs: {Endpoint: strings.TrimSuffix(opts.Endpoint, "/"), Audience: strings.TrimSuffix(opts.Audience, "/")},
 		}},
-		Retry:     opts.Retry,
-		Telemetry: policy.TelemetryOptions{ApplicationID: opts.ApplicationID},
-		Transport: opts.Transport,
+		Retry:           opts.Retry,
+		Telemetry:       policy.TelemetryOptions{ApplicationID: opts.ApplicationID},
+		Transport:       guardTransport{next: transport(opts.Transport)},
+		PerCallPolicies: []policy.Policy{streamPolicy{}},
 	}}
 	logs, err := azquery.NewLogsClient(cred, &co)
 	if err != nil {
 		return nil, backend.PluginError(fmt.Errorf("create log analytics client: %w", err))
 	}
-	return &Client{logs: logs}, nil
+	return &Client{logs: logs, budget: opts.Budget}, nil
+}
+
+// transport is t, or an HTTP client like azcore's default one when t is nil (azcore does not
+// export its own, and guardTransport needs one to wrap).
+func transport(t policy.Transporter) policy.Transporter {
+	if t != nil {
+		return t
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr}
 }
 
 // Query runs q. Errors are tagged with their Grafana error source
@@ -170,35 +201,25 @@ func (c *Client) Query(ctx context.Context, q Query) (*Result, error) {
 		callCtx, cancel = context.WithTimeout(ctx, q.Wait)
 		defer cancel()
 	}
-	var raw *http.Response
-	callCtx = policy.WithCaptureResponse(callCtx, &raw)
+	c2 := &call{meter: newMeter(callCtx, c.budget)}
+	callCtx = context.WithValue(callCtx, callKey{}, c2)
 
-	// azquery's own decoding of the rows is discarded: it goes through
-	// float64. Its call still runs the pipeline (retries, token, telemetry).
+	// azquery runs the pipeline (retries, token, telemetry, the service's errors); streamPolicy
+	// decodes the rows as they arrive and hands azquery an empty document.
 	_, err := c.logs.QueryWorkspace(callCtx, q.Workspace, body, qopts)
 	if err != nil {
-		return nil, classify(ctx, callCtx, q.Wait, raw, err)
+		c2.meter.release()
+		return nil, classify(ctx, callCtx, q.Wait, c2, err)
 	}
-	if raw == nil {
-		return nil, backend.PluginError(fmt.Errorf("%w: the HTTP response was not captured", ErrDecode))
+	if c2.answer == nil {
+		c2.meter.release()
+		return nil, backend.PluginError(fmt.Errorf("%w: the answer was not decoded", ErrDecode))
 	}
-	payload, err := runtime.Payload(raw)
-	if err != nil {
-		return nil, backend.DownstreamError(fmt.Errorf("%w: %v", ErrDecode, err))
+	res := &Result{Statistics: c2.answer.statistics, meter: c2.meter}
+	if c2.answer.err != nil {
+		res.Partial = serviceError(http.StatusOK, c2.answer.err, c2.requestID)
 	}
-	wr, err := decodeResponse(payload)
-	if err != nil {
-		return nil, backend.DownstreamError(err)
-	}
-	res := &Result{Statistics: wr.Statistics}
-	if wr.Error != nil {
-		res.Partial = serviceError(http.StatusOK, wr.Error, raw.Header.Get("x-ms-request-id"))
-	}
-	res.Frames, err = toFrames(wr, q, timespan, res.Partial)
-	if err != nil {
-		// The service's answer does not match its own column types.
-		return nil, backend.DownstreamError(err)
-	}
+	res.Frames = toFrames(c2.answer, q, timespan, res.Partial)
 	return res, nil
 }
 
@@ -209,32 +230,48 @@ func waitSeconds(d time.Duration) int {
 }
 
 // classify turns a failed call into this package's error types, tagged
-// with the Grafana error source. parent is the caller's context, call the
-// one carrying the Wait deadline; raw the last HTTP response, if any.
-func classify(parent, call context.Context, wait time.Duration, raw *http.Response, err error) error {
+// with the Grafana error source. parent is the caller's context, callCtx the
+// one carrying the Wait deadline; c the call's state.
+func classify(parent, callCtx context.Context, wait time.Duration, c *call, err error) error {
 	var signIn *SignInError
 	var respErr *azcore.ResponseError
+	var tooLarge *TooLargeError
 	switch {
 	case parent.Err() != nil:
 		// The caller gave up (Grafana cancelled the request, or its own
 		// deadline passed): not our timeout to report.
 		return backend.DownstreamError(fmt.Errorf("query cancelled: %w", parent.Err()))
-	case call.Err() != nil && errors.Is(call.Err(), context.DeadlineExceeded):
+	case callCtx.Err() != nil && errors.Is(callCtx.Err(), context.DeadlineExceeded):
+		if dialErr := c.unreachable(); dialErr != nil {
+			// Every attempt failed to connect and the deadline ended the retries: say what
+			// happened, not "timed out".
+			return backend.DownstreamError(fmt.Errorf("cannot reach Log Analytics: %w", dialErr))
+		}
 		return backend.DownstreamError(&TimeoutError{After: wait})
 	case errors.As(err, &signIn):
 		return backend.DownstreamError(signIn)
+	case errors.As(err, &tooLarge), errors.Is(err, ErrDecode):
+		// Too large for the budget, or a 200 answer that is not the service's wire format.
+		return backend.DownstreamError(err)
 	case errors.As(err, &respErr) && respErr.RawResponse != nil:
 		body, _ := runtime.Payload(respErr.RawResponse)
 		se := serviceErrorFromResponse(respErr.RawResponse, body, respErr.ErrorCode)
 		return backend.NewErrorWithSource(se, backend.ErrorSourceFromHTTPStatus(se.StatusCode))
-	case raw != nil && raw.StatusCode == http.StatusOK:
-		// azquery could not decode a 200 answer: the service sent something
-		// that is not its wire format.
-		return backend.DownstreamError(fmt.Errorf("%w: %v", ErrDecode, err))
-	case backend.IsDownstreamHTTPError(err):
+	case backend.IsDownstreamHTTPError(err) || c.unreachable() != nil:
 		// Connection refused, DNS, TLS, EOF: the service could not be reached.
 		return backend.DownstreamError(fmt.Errorf("cannot reach Log Analytics: %w", err))
 	default:
 		return backend.PluginError(fmt.Errorf("log analytics query: %w", err))
 	}
+}
+
+// unreachable is the last attempt's transport error when no attempt got an answer, unless that
+// error was only the deadline or a cancellation.
+func (c *call) unreachable() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.attempts == 0 || c.dialErr == nil || errors.Is(c.dialErr, context.DeadlineExceeded) || errors.Is(c.dialErr, context.Canceled) {
+		return nil
+	}
+	return c.dialErr
 }

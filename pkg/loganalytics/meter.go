@@ -1,0 +1,110 @@
+package loganalytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/membudget"
+)
+
+// What a decoded answer holds, per cell, as booked against the process's result budget (see
+// ClientOptions.Budget). These are the sizes of the Go values the decoder really keeps, so the
+// budget follows the heap:
+//
+//   - while decoding, in growable column slices (their whole capacity is booked): datetime 24
+//     bytes (time.Time), long, real and decimal 8, int 4, bool 1, and string, guid, timespan and
+//     dynamic 4 (the row's index into its column's distinct values); a column with a null also
+//     keeps 1 bit per row;
+//   - each distinct string, once per column: its bytes + bytesPerDistinct (its slot in the
+//     distinct values, its first row, and its interning map entry, the map being dropped once
+//     the table is decoded);
+//   - when the frame is made: the field's own slice, the same sizes again for numbers and times
+//     (after which the decoder's copy is given back), 16 bytes per string cell (8 when the column
+//     is nullable: a pointer to its distinct value), and 8 per cell of a nullable number (a
+//     pointer to the decoder's value, which stays);
+//   - the scanner's buffer beyond its first 64 KiB, and the error, statistics and render objects.
+//
+// Not booked: the garbage a grown slice leaves until the collector runs, a few kilobytes per
+// query, and whatever a caller computes from the frames.
+const (
+	bytesPerDistinct   = 16 + 8 + 56
+	bytesPerDistinctGC = 56 // the map entry's share, given back when the map is dropped
+)
+
+// ErrResultTooLarge: the answer did not fit in the process's result memory budget.
+var ErrResultTooLarge = errors.New("result too large")
+
+// TooLargeError says the answer ran out of result memory after Cells cells.
+type TooLargeError struct {
+	Cells  int64 // cells decoded when the budget ran out
+	Budget int64 // the process's budget, bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("result too large: %d cells read when the result memory budget (%s, %s) ran out; narrow the KQL or use counts (summarize)",
+		e.Cells, membudget.FormatSize(e.Budget), membudget.EnvVar)
+}
+
+// Unwrap exposes ErrResultTooLarge and membudget.ErrTooLarge.
+func (e *TooLargeError) Unwrap() []error { return []error{ErrResultTooLarge, membudget.ErrTooLarge} }
+
+// meter books one answer's memory: it grows the query's reservation in blocks (so most cells
+// cost no lock) and hands the blocks out as the decoder allocates.
+type meter struct {
+	ctx    context.Context
+	res    *membudget.Reservation
+	limit  int64
+	credit int64 // reserved, not yet allocated
+	block  int64
+	cells  int64
+}
+
+const (
+	firstBlock = 64 << 10
+	maxBlock   = 8 << 20
+)
+
+func newMeter(ctx context.Context, b *membudget.Budget) *meter {
+	return &meter{ctx: ctx, res: b.Reserve(), limit: b.Limit(), block: firstBlock}
+}
+
+// take books n bytes about to be allocated, waiting for room if need be.
+func (m *meter) take(n int64) error {
+	if n <= m.credit {
+		m.credit -= n
+		return nil
+	}
+	need := max(n-m.credit, m.block)
+	m.block = min(m.block*2, maxBlock)
+	if err := m.res.Grow(m.ctx, need); err != nil {
+		if errors.Is(err, membudget.ErrTooLarge) {
+			// A smaller request may still fit: ask for exactly what is missing.
+			if need > n-m.credit {
+				if err2 := m.res.Grow(m.ctx, n-m.credit); err2 == nil {
+					m.credit = 0
+					return nil
+				}
+			}
+			return &TooLargeError{Cells: m.cells, Budget: m.limit}
+		}
+		return err
+	}
+	m.credit += need - n
+	return nil
+}
+
+// give books n bytes as freed.
+func (m *meter) give(n int64) { m.credit += n }
+
+// settle returns the unused credit to the budget once decoding is over.
+func (m *meter) settle() {
+	m.res.Shrink(m.credit)
+	m.credit = 0
+}
+
+// release gives everything back: the frames are no longer used.
+func (m *meter) release() {
+	m.credit = 0
+	m.res.Release()
+}
