@@ -26,7 +26,8 @@ func TestServiceErrors(t *testing.T) {
 		status   int
 		code     string
 		want     []string
-		calls    int // requests the stand-in must have seen
+		notWant  []string // the foreign body's text, never echoed
+		calls    int      // requests the stand-in must have seen
 	}{
 		{
 			name:     "bad KQL gives the innermost message with line and position",
@@ -67,8 +68,31 @@ func TestServiceErrors(t *testing.T) {
 			name:     "non-JSON error body is not echoed",
 			replies:  []reply{{status: 502, headers: map[string]string{"Content-Type": "text/html"}}},
 			sentinel: ErrUnavailable, status: 502,
-			want:  []string{"HTTP 502", "Bad Gateway"},
+			want:  []string{"HTTP 502 from 127.0.0.1:", "(text/html, 0 bytes)"},
 			calls: 3,
+		},
+		{
+			name:     "an internal service's text is described, not quoted",
+			replies:  []reply{{status: 500, text: "db01.internal: password=hunter2 refused", headers: map[string]string{"Content-Type": "text/plain; charset=utf-8", "x-ms-error-code": "InternalNote"}}},
+			sentinel: ErrUnavailable, status: 500,
+			want:    []string{"Log Analytics error: HTTP 500 from 127.0.0.1:", "(text/plain, 39 bytes)"},
+			notWant: []string{"db01", "hunter2", "InternalNote"},
+			calls:   3,
+		},
+		{
+			name:     "foreign JSON is not Log Analytics' error shape",
+			replies:  []reply{{status: 403, text: `{"message":"tenant acme-secret is locked","error":"denied"}`}},
+			sentinel: ErrForbidden, status: 403,
+			want:    []string{"HTTP 403 from 127.0.0.1:", "(application/json, 59 bytes)"},
+			notWant: []string{"acme-secret", "denied"},
+			calls:   1,
+		},
+		{
+			name:     "a gzip error answer is read",
+			replies:  []reply{{status: 400, file: "bad_kql.json", gzip: true}},
+			sentinel: ErrBadRequest, status: 400, code: "BadArgumentError",
+			want:  []string{"Query could not be parsed at 'joi' on line [2,244]"},
+			calls: 1,
 		},
 	}
 	for _, tt := range tests {
@@ -94,7 +118,7 @@ func TestServiceErrors(t *testing.T) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
 			}
-			for _, l := range leaks {
+			for _, l := range append(leaks, tt.notWant...) {
 				if contains(err.Error(), l) {
 					t.Errorf("error %q contains %q", err, l)
 				}

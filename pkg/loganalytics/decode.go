@@ -193,7 +193,7 @@ func decodeTables(s *scanner, m *meter, a *answer) error {
 func decodeTable(s *scanner, m *meter, t *decodedTable) error {
 	var cols []wireColumn
 	var builders []column
-	seenRows := false
+	seenColumns, seenRows := false, false
 	rows := 0
 	err := decodeObject(s, func(key []byte) error {
 		switch {
@@ -203,6 +203,7 @@ func decodeTable(s *scanner, m *meter, t *decodedTable) error {
 			if seenRows {
 				return s.errAt(s.pos, `a table's "columns" come after its "rows": not the service's format`)
 			}
+			seenColumns = true
 			cols = cols[:0]
 			return decodeArray(s, func(int) error {
 				var col wireColumn
@@ -226,6 +227,9 @@ func decodeTable(s *scanner, m *meter, t *decodedTable) error {
 		case eqFold(key, "rows"):
 			if seenRows {
 				return s.errAt(s.pos, `a table has "rows" twice`)
+			}
+			if !seenColumns {
+				return s.errAt(s.pos, `a table's "rows" come before its "columns": not the service's format`)
 			}
 			seenRows = true
 			builders = make([]column, len(cols))

@@ -55,6 +55,7 @@ type ServiceError struct {
 	Line, Pos int    // position the innermost error reports, 0 when none
 	RequestID string // x-ms-request-id, for support requests
 	kind      error
+	foreign   bool // the answer was not Log Analytics' error shape: Message describes it
 }
 
 // Summary is the service's message followed by its details, as shown to
@@ -71,6 +72,9 @@ func (e *ServiceError) Summary() string {
 }
 
 func (e *ServiceError) Error() string {
+	if e.foreign {
+		return "Log Analytics error: " + e.Message
+	}
 	code := e.Code
 	if code != "" {
 		code = " " + code

@@ -1,6 +1,8 @@
 package loganalytics
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -8,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +23,8 @@ import (
 type reply struct {
 	status  int
 	file    string // testdata file for the body
+	text    string // the body itself, when file is empty
+	gzip    bool   // send the body gzip-compressed (when the request accepts it)
 	headers map[string]string
 	delay   time.Duration // wait (or until the request is cancelled) before answering
 }
@@ -73,10 +78,24 @@ func (s *standIn) serve(w http.ResponseWriter, r *http.Request) {
 			s.t.Errorf("read fixture: %v", err)
 		}
 	}
+	if rep.text != "" {
+		data = []byte(rep.text)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("x-ms-request-id", "req-1234")
 	for k, v := range rep.headers {
 		w.Header().Set(k, v)
+	}
+	if rep.gzip {
+		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			s.t.Errorf("the client did not ask for gzip: Accept-Encoding %q", r.Header.Get("Accept-Encoding"))
+		}
+		var zb bytes.Buffer
+		zw := gzip.NewWriter(&zb)
+		_, _ = zw.Write(data)
+		_ = zw.Close()
+		data = zb.Bytes()
+		w.Header().Set("Content-Encoding", "gzip")
 	}
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(data)

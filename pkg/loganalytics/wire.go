@@ -1,13 +1,12 @@
 package loganalytics
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // wireResponse is the 200 body of POST /workspaces/{id}/query. Cells stay
@@ -100,9 +99,11 @@ func serviceError(status int, w *wireError, requestID string) *ServiceError {
 	return se
 }
 
-// serviceErrorFromResponse reads a non-200 answer. A body that is not the
-// service's JSON error (a proxy's HTML page, say) is not echoed: the status
-// text stands in, plus a short plain-text body when there is one.
+// serviceErrorFromResponse reads a non-200 answer. Only Log Analytics' own error shape,
+// {"error": {"code": ..., "message": ...}}, is echoed, in the service's words. Anything else (a
+// proxy's HTML page, an internal service's text, some other JSON) is described, never quoted:
+// "HTTP 502 from host:port (text/html, 312 bytes)", with no code, since even a header could
+// carry a foreign host's text.
 func serviceErrorFromResponse(resp *http.Response, body []byte, fallbackCode string) *ServiceError {
 	reqID := resp.Header.Get("x-ms-request-id")
 	var env struct {
@@ -111,10 +112,31 @@ func serviceErrorFromResponse(resp *http.Response, body []byte, fallbackCode str
 	if err := json.Unmarshal(body, &env); err == nil && env.Error != nil && (env.Error.Code != "" || env.Error.Message != "") {
 		return serviceError(resp.StatusCode, env.Error, reqID)
 	}
-	se := &ServiceError{StatusCode: resp.StatusCode, Code: fallbackCode, Message: http.StatusText(resp.StatusCode), RequestID: reqID, kind: kindForStatus(resp.StatusCode)}
-	text := strings.TrimSpace(string(body))
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") && text != "" && utf8.ValidString(text) && !bytes.ContainsAny(body, "<>") {
-		se.Details = []string{truncate(text, 200)}
+	host := "the endpoint"
+	if resp.Request != nil && resp.Request.URL != nil {
+		host = resp.Request.URL.Host
 	}
-	return se
+	size := fmt.Sprintf("%d bytes", len(body))
+	if len(body) >= maxErrorBody {
+		size = fmt.Sprintf("over %d bytes", maxErrorBody)
+	}
+	return &ServiceError{
+		StatusCode: resp.StatusCode,
+		Message:    fmt.Sprintf("HTTP %d from %s (%s, %s)", resp.StatusCode, host, mediaType(resp.Header.Get("Content-Type")), size),
+		RequestID:  reqID,
+		kind:       kindForStatus(resp.StatusCode),
+		foreign:    true,
+	}
+}
+
+// mediaType is a Content-Type's media type, for messages: "text/plain", "no content type".
+func mediaType(ct string) string {
+	if strings.TrimSpace(ct) == "" {
+		return "no content type"
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || len(mt) > 64 {
+		return "unreadable content type"
+	}
+	return mt
 }
