@@ -87,4 +87,3 @@ func FuzzCellFastPaths(f *testing.F) {
 		}
 	})
 }
-
