@@ -9,11 +9,16 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
+	"github.com/kqlhunt/anomaly-datasource/pkg/membudget"
 	"github.com/kqlhunt/anomaly-datasource/pkg/plugin"
 )
 
 func main() {
-	if err := datasource.Manage(plugin.ID, plugin.NewFactory(plugin.Deps{Demo: demo.New()}), datasource.ManageOpts{}); err != nil {
+	budget, err := membudget.FromEnv(os.LookupEnv) // a bad value stops the plugin, in the admin's log
+	if err == nil {
+		err = datasource.Manage(plugin.ID, plugin.NewFactory(plugin.Deps{Demo: demo.New(), ResultBudget: budget}), datasource.ManageOpts{})
+	}
+	if err != nil {
 		log.DefaultLogger.Error("plugin exited", "error", err)
 		os.Exit(1)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/kqlhunt/anomaly-datasource/pkg/azureauth"
 	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
+	"github.com/kqlhunt/anomaly-datasource/pkg/membudget"
 	"github.com/kqlhunt/anomaly-datasource/pkg/settings"
 )
 
@@ -48,6 +49,9 @@ type Deps struct {
 	// Demo is the built-in demo workspace, one per process: its data is the same for every
 	// datasource that uses it.
 	Demo *demo.Workspace
+	// ResultBudget is the process's memory budget for decoded results, shared by every query of
+	// every datasource (nil: unlimited).
+	ResultBudget *membudget.Budget
 }
 
 // NewFactory returns Grafana's instance factory: Grafana calls it for each datasource's settings,
@@ -79,7 +83,7 @@ func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganaly
 			return nil, backend.PluginError(errors.New("the demo workspace is not available in this process"))
 		}
 		return loganalytics.NewClient(nil, loganalytics.ClientOptions{
-			Endpoint: demo.Endpoint, Transport: deps.Demo.Transport(), ApplicationID: applicationID,
+			Endpoint: demo.Endpoint, Transport: deps.Demo.Transport(), ApplicationID: applicationID, Budget: deps.ResultBudget,
 		})
 	}
 	target, err := azureauth.ResolveTarget(st)
@@ -91,7 +95,7 @@ func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganaly
 		return nil, err
 	}
 	return loganalytics.NewClient(cred, loganalytics.ClientOptions{
-		Endpoint: target.Endpoint, Audience: target.Audience, ApplicationID: applicationID,
+		Endpoint: target.Endpoint, Audience: target.Audience, ApplicationID: applicationID, Budget: deps.ResultBudget,
 	})
 }
 

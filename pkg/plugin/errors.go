@@ -27,6 +27,7 @@ var statuses = []struct {
 	{iforest.ErrInvalidConfig, backend.StatusBadRequest},
 	{iforest.ErrInvalidInput, backend.StatusBadRequest},
 	{loganalytics.ErrBadRequest, backend.StatusBadRequest},
+	{loganalytics.ErrResultTooLarge, backend.StatusBadRequest},
 	{loganalytics.ErrSignIn, backend.StatusUnauthorized},
 	{loganalytics.ErrUnauthorized, backend.StatusUnauthorized},
 	{loganalytics.ErrForbidden, backend.StatusForbidden},

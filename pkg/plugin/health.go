@@ -19,7 +19,8 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if d.configErr != nil {
 		return unhealthy(d.configErr.Error()), nil
 	}
-	_, err := d.querier.Query(ctx, loganalytics.Query{Workspace: d.settings.WorkspaceID, KQL: healthKQL, Wait: d.settings.QueryTimeout})
+	res, err := d.querier.Query(ctx, loganalytics.Query{Workspace: d.settings.WorkspaceID, KQL: healthKQL, Wait: d.settings.QueryTimeout})
+	res.Release()
 	if err == nil {
 		what := "workspace " + d.settings.WorkspaceID
 		if d.settings.DemoWorkspace {

@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -23,11 +24,38 @@ const maxConcurrentQueries = 5
 // pivotField is the column the notebook's pivots filter on.
 const pivotField = "InitiatingProcessFileName"
 
-// QueryData runs the request's queries concurrently, each with its own response and error.
+// QueryData runs the request's queries concurrently, each with its own response and error. The
+// results' memory stays booked against the process's result budget until the response is made.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	var held heldResults
+	defer held.release()
+	ctx = context.WithValue(ctx, heldKey{}, &held)
 	return concurrent.QueryData(ctx, req, func(ctx context.Context, q concurrent.Query) backend.DataResponse {
 		return d.query(ctx, q.DataQuery)
 	}, maxConcurrentQueries)
+}
+
+// heldResults are a request's Log Analytics results, released together once it is answered.
+type heldResults struct {
+	mu      sync.Mutex
+	results []*loganalytics.Result
+}
+
+type heldKey struct{}
+
+func (h *heldResults) add(r *loganalytics.Result) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.results = append(h.results, r)
+}
+
+func (h *heldResults) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, r := range h.results {
+		r.Release()
+	}
+	h.results = nil
 }
 
 func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) backend.DataResponse {
@@ -129,7 +157,11 @@ func (d *Datasource) send(ctx context.Context, q *querymodel.Query, dq backend.D
 	if q.TimeRangeMode == querymodel.TimeRangeDashboard {
 		lq.Timespan = &loganalytics.TimeRange{From: dq.TimeRange.From, To: dq.TimeRange.To}
 	}
-	return d.querier.Query(ctx, lq)
+	res, err := d.querier.Query(ctx, lq)
+	if h, ok := ctx.Value(heldKey{}).(*heldResults); ok && err == nil {
+		h.add(res)
+	}
+	return res, err
 }
 
 // primary is the service's primary result; the client puts it first and always returns one frame.

@@ -46,6 +46,7 @@ func (d *Datasource) handleSchema(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, map[string]string{"error": err.Error()})
 		return
 	}
+	defer res.Release()
 	type column struct {
 		Name string `json:"name"`
 		Type string `json:"type"`
