@@ -21,6 +21,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
 )
 
 // Config says how to start the plugin.
@@ -32,6 +33,8 @@ type Config struct {
 	Env []string
 	// Log receives the plugin's stderr (its logs); nil discards them.
 	Log io.Writer
+	// MaxRecvMsgSize raises gRPC's 4 MiB limit on one answer, for large query results; 0 keeps it.
+	MaxRecvMsgSize int
 }
 
 // Host is one running plugin process.
@@ -55,8 +58,13 @@ func Start(cfg Config) (*Host, error) {
 	if logOut == nil {
 		logOut = io.Discard
 	}
+	var dialOpts []grpc.DialOption
+	if cfg.MaxRecvMsgSize > 0 {
+		dialOpts = append(dialOpts, grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(cfg.MaxRecvMsgSize)))
+	}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
-		Cmd: cmd,
+		GRPCDialOptions: dialOpts,
+		Cmd:             cmd,
 		HandshakeConfig: goplugin.HandshakeConfig{
 			ProtocolVersion:  grpcplugin.ProtocolVersion,
 			MagicCookieKey:   grpcplugin.MagicCookieKey,
@@ -122,6 +130,15 @@ func assign(dst, raw any) error {
 
 // Stop kills the plugin process, as Grafana does on shutdown.
 func (h *Host) Stop() { h.client.Kill() }
+
+// Pid is the plugin process's id (0 before it started), e.g. to read its peak memory from
+// /proc/<pid>/status.
+func (h *Host) Pid() int {
+	if rc := h.client.ReattachConfig(); rc != nil {
+		return rc.Pid
+	}
+	return 0
+}
 
 // Exited reports whether the plugin process has exited (a crash shows here).
 func (h *Host) Exited() bool { return h.client.Exited() }
