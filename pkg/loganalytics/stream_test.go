@@ -219,3 +219,44 @@ func TestBookedMatchesTheHeap(t *testing.T) {
 		t.Errorf("booked %d bytes, the heap holds %d: ratio %.2f, want within 0.8-1.35", booked, heap, ratio)
 	}
 }
+
+// Cancelling a query mid-answer stops the decoding at once and gives its memory back.
+func TestCancelWhileDecoding(t *testing.T) {
+	head := []byte(notebookRows(20_000))
+	head = head[:len(head)/2] // the rest never comes
+	srv := newStandIn(t)
+	srv.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(head)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	b := budgetOf(t, 256<<20)
+	c, err := NewClient(nil, ClientOptions{Endpoint: srv.srv.URL + "/v1", Transport: srv.srv.Client(), Budget: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Query(ctx, Query{Workspace: testWorkspace, KQL: "T", Wait: time.Minute})
+		done <- err
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for b.InUse() == 0 && time.Now().Before(deadline) { // decoding has begun
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	cancel()
+	err = <-done
+	if took := time.Since(start); took > 100*time.Millisecond {
+		t.Errorf("the query returned %v after the cancel", took)
+	}
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "query cancelled") {
+		t.Errorf("err %v, want the cancellation", err)
+	}
+	if b.InUse() != 0 {
+		t.Errorf("%d bytes still booked", b.InUse())
+	}
+}
