@@ -39,10 +39,17 @@ var ErrResultTooLarge = errors.New("result too large")
 type TooLargeError struct {
 	Cells  int64 // cells decoded when the budget ran out
 	Budget int64 // the process's budget, bytes
+	// Shared: the budget was full of other queries' results, all needing more, and this query
+	// gave way (membudget.ErrGaveWay); alone it might have fitted.
+	Shared bool
 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("result too large: %d cells read when the result memory budget (%s, %s) ran out; narrow the KQL or use counts (summarize)",
+	if e.Shared {
+		return fmt.Sprintf("result too large: %d cells read when the result memory budget (%s, %s), shared with the queries running at the same time, ran out; narrow the KQL or use counts, or run it when fewer queries run",
+			e.Cells, membudget.FormatSize(e.Budget), membudget.EnvVar)
+	}
+	return fmt.Sprintf("result too large: %d cells read when the result memory budget (%s, %s) ran out; narrow the KQL or use counts",
 		e.Cells, membudget.FormatSize(e.Budget), membudget.EnvVar)
 }
 
@@ -77,17 +84,16 @@ func (m *meter) take(n int64) error {
 	}
 	need := max(n-m.credit, m.block)
 	m.block = min(m.block*2, maxBlock)
-	if err := m.res.Grow(m.ctx, need); err != nil {
-		if errors.Is(err, membudget.ErrTooLarge) {
-			// A smaller request may still fit: ask for exactly what is missing.
-			if need > n-m.credit {
-				if err2 := m.res.Grow(m.ctx, n-m.credit); err2 == nil {
-					m.credit = 0
-					return nil
-				}
-			}
-			return &TooLargeError{Cells: m.cells, Budget: m.limit}
-		}
+	err := m.res.Grow(m.ctx, need)
+	if errors.Is(err, membudget.ErrTooLarge) && need > n-m.credit {
+		// The block does not fit; exactly what is missing may.
+		need = n - m.credit
+		err = m.res.Grow(m.ctx, need)
+	}
+	if errors.Is(err, membudget.ErrTooLarge) {
+		return &TooLargeError{Cells: m.cells, Budget: m.limit, Shared: errors.Is(err, membudget.ErrGaveWay)}
+	}
+	if err != nil {
 		return err
 	}
 	m.credit += need - n

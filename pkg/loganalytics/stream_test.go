@@ -260,3 +260,21 @@ func TestCancelWhileDecoding(t *testing.T) {
 		t.Errorf("%d bytes still booked", b.InUse())
 	}
 }
+
+func TestTooLargeErrorText(t *testing.T) {
+	tests := []struct {
+		err  TooLargeError
+		want string
+	}{
+		{TooLargeError{Cells: 1234, Budget: 1 << 30}, "result too large: 1234 cells read when the result memory budget (1 GiB, KQLHUNT_MAX_RESULT_MEMORY) ran out; narrow the KQL or use counts"},
+		{TooLargeError{Cells: 5, Budget: 256 << 20, Shared: true}, "result too large: 5 cells read when the result memory budget (256 MiB, KQLHUNT_MAX_RESULT_MEMORY), shared with the queries running at the same time, ran out; narrow the KQL or use counts, or run it when fewer queries run"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("got %q\nwant %q", got, tt.want)
+		}
+		if !errors.Is(&tt.err, ErrResultTooLarge) || !errors.Is(&tt.err, membudget.ErrTooLarge) {
+			t.Errorf("%v does not wrap the sentinels", &tt.err)
+		}
+	}
+}

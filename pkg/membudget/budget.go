@@ -21,12 +21,22 @@ package membudget
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 )
 
-// ErrTooLarge says a reservation was refused: it can never fit in the budget, or every holder of
-// the budget was waiting for more and this one was chosen to give way.
+// ErrTooLarge says a reservation was refused: it can never fit in the budget, or (ErrGaveWay)
+// every holder of the budget was waiting for more and this one was chosen to give way.
 var ErrTooLarge = errors.New("the result memory budget is used up")
+
+// ErrGaveWay is the ErrTooLarge of a reservation refused so that the others can go on: it might
+// fit when fewer run at once.
+var ErrGaveWay = fmt.Errorf("%w: the queries holding it all needed more at once, and this one gave way", ErrTooLarge)
+
+// admitShare is the share of the budget that must be free for a new reservation to start: it
+// bounds how many queries hold part of the budget at once (about 8), so that a burst of queries
+// does not fill the budget with many half-read results that must then give way one by one.
+const admitShare = 8
 
 // Budget is a limit on bytes shared by reservations. The zero value is not usable: use New. A nil
 // *Budget is unlimited: its reservations always grow at once.
@@ -102,7 +112,7 @@ func (r *Reservation) Grow(ctx context.Context, n int64) error {
 		b.mu.Unlock()
 		return ErrTooLarge
 	}
-	if b.used+n <= b.limit && (r.held > 0 || len(b.queue) == 0) {
+	if b.fits(r, n) && (r.held > 0 || len(b.queue) == 0) {
 		b.take(r, n)
 		b.mu.Unlock()
 		return nil
@@ -162,6 +172,15 @@ func (r *Reservation) Shrink(n int64) {
 	b.mu.Unlock()
 }
 
+// fits reports whether r may take n bytes now: a holder needs the room, a newcomer also needs
+// 1/admitShare of the budget free. b.mu is held.
+func (b *Budget) fits(r *Reservation, n int64) bool {
+	if r.held == 0 {
+		return b.used+max(n, b.limit/admitShare) <= b.limit
+	}
+	return b.used+n <= b.limit
+}
+
 // take books n bytes to r; b.mu is held.
 func (b *Budget) take(r *Reservation, n int64) {
 	if r.held == 0 {
@@ -196,7 +215,7 @@ func (b *Budget) settle() {
 				if (w.r.held > 0) != holding {
 					continue
 				}
-				if b.used+w.need > b.limit {
+				if !b.fits(w.r, w.need) {
 					if !holding {
 						break // keep newcomers in order
 					}
@@ -223,7 +242,7 @@ func (b *Budget) settle() {
 		if w := b.queue[i]; w.r.held > 0 {
 			b.queue = append(b.queue[:i], b.queue[i+1:]...)
 			b.blocked--
-			w.ready <- ErrTooLarge
+			w.ready <- ErrGaveWay
 			return
 		}
 	}

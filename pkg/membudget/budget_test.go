@@ -166,8 +166,8 @@ func TestNoDeadlockBetweenHolders(t *testing.T) {
 	go func() { aDone <- a.Grow(context.Background(), 30) }()
 	waitQueued(t, b, 1)
 	// c now waits too: every holder would be waiting, so c (the last) is refused at once.
-	if err := c.Grow(context.Background(), 30); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("c: %v, want ErrTooLarge", err)
+	if err := c.Grow(context.Background(), 30); !errors.Is(err, ErrGaveWay) || !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("c: %v, want ErrGaveWay", err)
 	}
 	select {
 	case err := <-aDone:
@@ -214,6 +214,25 @@ func TestHoldersBeforeNewcomers(t *testing.T) {
 	}
 }
 
+// A new reservation starts only while an eighth of the budget is free; holders go on meanwhile.
+func TestNewcomersWaitForAnEighthFree(t *testing.T) {
+	b := newBudget(t, 800)
+	a, late := b.Reserve(), b.Reserve()
+	if err := a.Grow(t.Context(), 750); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- late.Grow(context.Background(), 10) }() // 50 free: less than 100
+	waitQueued(t, b, 1)
+	if err := a.Grow(t.Context(), 40); err != nil { // a holder still takes what is free
+		t.Fatal(err)
+	}
+	a.Shrink(100) // 110 free: late starts
+	if err := <-done; err != nil || late.Held() != 10 {
+		t.Fatalf("late: %v, holds %d", err, late.Held())
+	}
+}
+
 // Many queries grow in chunks at once, needing together far more than the budget: every one ends
 // (granted in full, or ErrTooLarge when all holders were stuck), the budget is never exceeded, and
 // it is empty at the end.
@@ -233,8 +252,12 @@ func TestConcurrentQueriesNeverExceedOrDeadlock(t *testing.T) {
 			need := int64(100 + 37*q%500)
 			for r.Held() < need {
 				if err := r.Grow(context.Background(), 25); err != nil {
+					outcome := err.Error()
+					if errors.Is(err, ErrGaveWay) {
+						outcome = "gave way"
+					}
 					mu.Lock()
-					outcomes[err.Error()]++
+					outcomes[outcome]++
 					mu.Unlock()
 					return
 				}
@@ -260,12 +283,12 @@ func TestConcurrentQueriesNeverExceedOrDeadlock(t *testing.T) {
 	}
 	total := 0
 	for k, n := range outcomes {
-		if k != "ok" && k != ErrTooLarge.Error() {
+		if k != "ok" && k != "gave way" {
 			t.Errorf("unexpected outcome %q", k)
 		}
 		total += n
 	}
-	if total != 40 || outcomes["ok"] == 0 || outcomes[ErrTooLarge.Error()] == 0 {
+	if total != 40 || outcomes["ok"] == 0 || outcomes["gave way"] == 0 {
 		t.Errorf("outcomes %v", outcomes)
 	}
 	if b.InUse() != 0 || b.holders != 0 || b.blocked != 0 || len(b.queue) != 0 {
