@@ -33,9 +33,10 @@ var ErrTooLarge = errors.New("the result memory budget is used up")
 // fit when fewer run at once.
 var ErrGaveWay = fmt.Errorf("%w: the queries holding it all needed more at once, and this one gave way", ErrTooLarge)
 
-// admitShare is the share of the budget that must be free for a new reservation to start: it
-// bounds how many queries hold part of the budget at once (about 8), so that a burst of queries
-// does not fill the budget with many half-read results that must then give way one by one.
+// admitShare: at least 1/admitShare of the budget must be free for a new reservation to start.
+// With the typical size below, it bounds how many queries hold part of the budget at once, so
+// that a burst of queries does not fill the budget with half-read results that must then give
+// way one by one.
 const admitShare = 8
 
 // Budget is a limit on bytes shared by reservations. The zero value is not usable: use New. A nil
@@ -48,6 +49,8 @@ type Budget struct {
 	holders int       // reservations holding more than zero bytes
 	blocked int       // of those, how many are waiting in Grow
 	queue   []*waiter // in arrival order
+	typical int64     // moving average of what released reservations held at most
+	active  map[*Reservation]struct{}
 }
 
 type waiter struct {
@@ -61,7 +64,7 @@ func New(limit int64) (*Budget, error) {
 	if limit <= 0 {
 		return nil, errors.New("membudget: the limit must be a positive number of bytes")
 	}
-	return &Budget{limit: limit}, nil
+	return &Budget{limit: limit, active: map[*Reservation]struct{}{}}, nil
 }
 
 // Limit is the budget's size in bytes (0 for a nil, unlimited budget).
@@ -88,8 +91,10 @@ func (b *Budget) Reserve() *Reservation { return &Reservation{b: b} }
 
 // Reservation is one query's share of a Budget.
 type Reservation struct {
-	b    *Budget
-	held int64
+	b     *Budget
+	held  int64
+	peak  int64
+	claim int64 // what it was expected to need when it started
 }
 
 // Held is the number of bytes the reservation holds.
@@ -147,8 +152,21 @@ func (r *Reservation) Grow(ctx context.Context, n int64) error {
 	}
 }
 
-// Release gives back everything the reservation holds; it may be called more than once.
-func (r *Reservation) Release() { r.Shrink(r.held) }
+// Release gives back everything the reservation holds, and tells the budget how much it held at
+// most (new reservations start when a typical one fits); it may be called more than once.
+func (r *Reservation) Release() {
+	if b := r.b; b != nil && r.peak > 0 {
+		b.mu.Lock()
+		if b.typical == 0 {
+			b.typical = r.peak
+		} else {
+			b.typical += (r.peak - b.typical) / 4
+		}
+		b.mu.Unlock()
+		r.peak = 0
+	}
+	r.Shrink(r.held)
+}
 
 // Shrink gives back n of the bytes the reservation holds (at most what it holds), e.g. a
 // decoder's scratch space once the frames are built.
@@ -167,26 +185,40 @@ func (r *Reservation) Shrink(n int64) {
 	r.held -= n
 	if r.held == 0 {
 		b.holders--
+		delete(b.active, r)
 	}
 	b.settle()
 	b.mu.Unlock()
 }
 
-// fits reports whether r may take n bytes now: a holder needs the room, a newcomer also needs
-// 1/admitShare of the budget free. b.mu is held.
+// fits reports whether r may take n bytes now. A holder needs the room. A newcomer needs room
+// for what it is expected to need (its claim: a typical reservation, at least 1/admitShare of the
+// budget) beside what every holder holds or was expected to need. b.mu is held.
 func (b *Budget) fits(r *Reservation, n int64) bool {
-	if r.held == 0 {
-		return b.used+max(n, b.limit/admitShare) <= b.limit
+	if r.held > 0 {
+		return b.used+n <= b.limit
 	}
-	return b.used+n <= b.limit
+	claimed := b.claim(n)
+	for h := range b.active {
+		claimed += max(h.held, h.claim)
+	}
+	return claimed <= b.limit
+}
+
+// claim is what a new reservation asking for n is expected to need. b.mu is held.
+func (b *Budget) claim(n int64) int64 {
+	return min(max(n, b.limit/admitShare, b.typical), max(n, b.limit))
 }
 
 // take books n bytes to r; b.mu is held.
 func (b *Budget) take(r *Reservation, n int64) {
 	if r.held == 0 {
 		b.holders++
+		r.claim = b.claim(n)
+		b.active[r] = struct{}{}
 	}
 	r.held += n
+	r.peak = max(r.peak, r.held)
 	b.used += n
 }
 
@@ -210,6 +242,9 @@ func (b *Budget) settle() {
 	for {
 		granted := false
 		for _, holding := range []bool{true, false} {
+			if !holding && b.blocked > 0 {
+				break // the budget is contended: no new reservation starts until holders are served
+			}
 			for i := 0; i < len(b.queue); i++ {
 				w := b.queue[i]
 				if (w.r.held > 0) != holding {

@@ -218,8 +218,10 @@ func TestHoldersBeforeNewcomers(t *testing.T) {
 func TestNewcomersWaitForAnEighthFree(t *testing.T) {
 	b := newBudget(t, 800)
 	a, late := b.Reserve(), b.Reserve()
-	if err := a.Grow(t.Context(), 750); err != nil {
-		t.Fatal(err)
+	for _, n := range []int64{50, 700} {
+		if err := a.Grow(t.Context(), n); err != nil {
+			t.Fatal(err)
+		}
 	}
 	done := make(chan error, 1)
 	go func() { done <- late.Grow(context.Background(), 10) }() // 50 free: less than 100
@@ -230,6 +232,37 @@ func TestNewcomersWaitForAnEighthFree(t *testing.T) {
 	a.Shrink(100) // 110 free: late starts
 	if err := <-done; err != nil || late.Held() != 10 {
 		t.Fatalf("late: %v, holds %d", err, late.Held())
+	}
+}
+
+// A new reservation starts when there is room for a typical one, judged by those released.
+func TestNewcomersNeedRoomForATypicalResult(t *testing.T) {
+	b := newBudget(t, 1000)
+	first := b.Reserve()
+	if err := first.Grow(t.Context(), 400); err != nil {
+		t.Fatal(err)
+	}
+	first.Release() // typical: 400
+	h := b.Reserve()
+	for _, n := range []int64{10, 540} {
+		if err := h.Grow(t.Context(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second := b.Reserve()
+	if err := second.Grow(t.Context(), 10); err != nil { // 550 + 400 fits
+		t.Fatal(err)
+	}
+	third := b.Reserve()
+	done := make(chan error, 1)
+	go func() { done <- third.Grow(context.Background(), 10) }() // 550 + 400 + 400 does not
+	waitQueued(t, b, 1)
+	if b.InUse() != 560 {
+		t.Fatalf("in use %d", b.InUse())
+	}
+	h.Release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
 
