@@ -123,13 +123,17 @@ func BenchmarkNotebookAnswer(b *testing.B) {
 		Secure: map[string]string{"azureClientSecret": secret},
 	}
 
+	var pluginAnomalies int64
 	cases := []struct {
 		name  string
 		model map[string]any
 		check func(*testing.B, backend.DataResponse)
 	}{
 		{"kql", map[string]any{"queryType": "kql", "kql": projection, "timeRangeMode": "query"}, wantRows(rows)},
-		{"anomaly-count", map[string]any{"queryType": "anomaly", "kql": projection, "timeRangeMode": "query", "output": "count"}, wantRows(1)},
+		{"anomaly-count", map[string]any{"queryType": "anomaly", "kql": projection, "timeRangeMode": "query", "output": "count"}, func(b *testing.B, r backend.DataResponse) {
+			wantRows(1)(b, r)
+			pluginAnomalies, _ = r.Frames[0].Fields[0].At(0).(int64)
+		}},
 		{"anomaly-rows", map[string]any{"queryType": "anomaly", "kql": projection, "timeRangeMode": "query", "output": "rows"}, wantRows(rows)},
 	}
 	var results []caseResult
@@ -194,8 +198,11 @@ func BenchmarkNotebookAnswer(b *testing.B) {
 		fmt.Fprintf(&sb, "%-34s %10.3f s %10.0f MiB %17.1fx\n", "plugin "+r.name, r.perOp.Seconds(), r.peakRSS, nbTime.Seconds()/r.perOp.Seconds())
 	}
 	fmt.Fprintf(&sb, "%-34s %10.3f s %10.0f MiB %18s\n", "notebook (pandas + scikit-learn)", nbTime.Seconds(), nb.PeakRSS, "1.0x")
-	fmt.Fprintf(&sb, "notebook anomalies: %d of %d rows\n", nb.Anomalies, nb.Rows)
+	fmt.Fprintf(&sb, "anomalies: notebook %d, plugin %d, of %d rows\n", nb.Anomalies, pluginAnomalies, nb.Rows)
 	fmt.Print(sb.String())
+	if pluginAnomalies != int64(nb.Anomalies) {
+		b.Errorf("the plugin flags %d rows, the notebook %d", pluginAnomalies, nb.Anomalies)
+	}
 }
 
 // wantRows checks a response: no error, and a primary frame of n rows.
