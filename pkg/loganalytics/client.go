@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -152,16 +153,23 @@ func NewClient(cred azcore.TokenCredential, opts ClientOptions) (*Client, error)
 	return &Client{logs: logs, budget: opts.Budget}, nil
 }
 
-// transport is t, or an HTTP client like azcore's default one when t is nil (azcore does not
-// export its own, and guardTransport needs one to wrap).
+// transport is t, or the process's default HTTP client when t is nil: azcore would use its own
+// default (not exported), and guardTransport needs one to wrap. It is shared, as azcore's is, so
+// datasource instances share one connection pool.
 func transport(t policy.Transporter) policy.Transporter {
 	if t != nil {
 		return t
 	}
+	return defaultTransport()
+}
+
+// defaultTransport is like azcore's default client: net/http's defaults (proxy from the
+// environment, HTTP/2, idle connection limits) with TLS 1.2 at least.
+var defaultTransport = sync.OnceValue(func() policy.Transporter {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return &http.Client{Transport: tr}
-}
+})
 
 // Query runs q. Errors are tagged with their Grafana error source
 // (backend.ErrorWithSource) and wrap this package's sentinels.

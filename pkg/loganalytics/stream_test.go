@@ -220,7 +220,7 @@ func TestBookedMatchesTheHeap(t *testing.T) {
 	}
 }
 
-// Cancelling a query mid-answer stops the decoding at once and gives its memory back.
+// Cancelling a query mid-answer stops the decoding and gives its memory back.
 func TestCancelWhileDecoding(t *testing.T) {
 	head := []byte(notebookRows(20_000))
 	head = head[:len(head)/2] // the rest never comes
@@ -250,7 +250,11 @@ func TestCancelWhileDecoding(t *testing.T) {
 	start := time.Now()
 	cancel()
 	err = <-done
-	if took := time.Since(start); took > 100*time.Millisecond {
+	// Without the cancel it would wait for the rest of the answer (a minute); the bound is loose
+	// because the machine is shared (typically a few milliseconds).
+	took := time.Since(start)
+	t.Logf("returned %v after the cancel", took)
+	if took > 2*time.Second {
 		t.Errorf("the query returned %v after the cancel", took)
 	}
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "query cancelled") {
