@@ -20,9 +20,6 @@ import (
 // concurrent queries per user before it throttles.
 const maxConcurrentQueries = 5
 
-// pivotField is the column the notebook's pivots filter on.
-const pivotField = "InitiatingProcessFileName"
-
 // QueryData runs the request's queries concurrently, each with its own response and error.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	return concurrent.QueryData(ctx, req, func(ctx context.Context, q concurrent.Query) backend.DataResponse {
@@ -32,11 +29,11 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 
 func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) backend.DataResponse {
 	if d.configErr != nil {
-		return errorResponse(d.configErr)
+		return errorResponse(ctx, d.configErr)
 	}
 	q, err := querymodel.Parse(dq.JSON)
 	if err != nil {
-		return errorResponse(err)
+		return errorResponse(ctx, err)
 	}
 	var frames data.Frames
 	switch q.QueryType {
@@ -50,7 +47,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) backend.Da
 		err = fmt.Errorf("%w: queryType %q is not handled", querymodel.ErrInvalid, q.QueryType)
 	}
 	if err != nil {
-		return errorResponse(err)
+		return errorResponse(ctx, err)
 	}
 	return backend.DataResponse{Frames: frames}
 }
@@ -81,11 +78,12 @@ func (d *Datasource) runAnomaly(ctx context.Context, q *querymodel.Query, dq bac
 	return data.Frames{out}, nil
 }
 
-// runPivot runs one of the notebook's saved pivots on the given process names or, without names, on
-// the processes the same query's anomaly settings flag.
+// runPivot runs one of the saved pivots on the given values or, without values, on the values of
+// the pivot's column in the rows the same query's anomaly settings flag.
 func (d *Datasource) runPivot(ctx context.Context, q *querymodel.Query, dq backend.DataQuery) (data.Frames, error) {
-	values := q.Pivot.Values
-	if len(values) == 0 {
+	req := q.Pivot
+	if len(req.Values) == 0 {
+		pv, _ := pivots.Lookup(req.Name) // known: the query was validated
 		frames, err := d.runKQL(ctx, q, dq)
 		if err != nil {
 			return nil, err
@@ -94,13 +92,11 @@ func (d *Datasource) runPivot(ctx context.Context, q *querymodel.Query, dq backe
 		if err != nil {
 			return nil, err
 		}
-		field := q.Anomaly.Fields[0]
-		if f, _ := scored.FieldByName(pivotField); f != nil {
-			field = pivotField
+		if req.Values, err = anomaly.AnomalousValues(scored, pv.Column); err != nil {
+			return nil, err
 		}
-		values = anomaly.AnomalousValues(scored, field)
 	}
-	kql, err := pivots.Build(q.Pivot.Name, values, q.Pivot.Lookback)
+	kql, err := pivots.Build(req)
 	if err != nil {
 		return nil, err
 	}

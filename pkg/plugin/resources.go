@@ -1,8 +1,6 @@
 package plugin
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http"
 	"regexp"
 
@@ -10,9 +8,9 @@ import (
 )
 
 // handleWorkspaces lists the configured workspaces, for the query editor's workspace picker.
-func (d *Datasource) handleWorkspaces(w http.ResponseWriter, _ *http.Request) {
+func (d *Datasource) handleWorkspaces(w http.ResponseWriter, r *http.Request) {
 	if d.configErr != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": d.configErr.Error()})
+		writeError(w, r, d.configErr)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -26,7 +24,7 @@ var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
 // editors' field pickers. It runs `Table | take 0`, which costs nothing and needs only read access.
 func (d *Datasource) handleSchema(w http.ResponseWriter, r *http.Request) {
 	if d.configErr != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": d.configErr.Error()})
+		writeError(w, r, d.configErr)
 		return
 	}
 	table := r.URL.Query().Get("table")
@@ -39,11 +37,7 @@ func (d *Datasource) handleSchema(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := d.querier.Query(r.Context(), loganalytics.Query{Workspace: d.settings.WorkspaceID, KQL: table + " | take 0", Wait: d.settings.QueryTimeout})
 	if err != nil {
-		status := http.StatusBadGateway
-		if errors.Is(err, loganalytics.ErrBadRequest) {
-			status = http.StatusBadRequest
-		}
-		writeJSON(w, status, map[string]string{"error": err.Error()})
+		writeError(w, r, err)
 		return
 	}
 	type column struct {
@@ -64,10 +58,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
