@@ -3,6 +3,7 @@ package anomaly
 import (
 	"cmp"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -469,5 +470,65 @@ func TestSearchInvalidRegex(t *testing.T) {
 	_, err := Score(in, opts(func(o *Options) { o.Search = &Search{Column: "DeviceName", Value: "x", Mode: "glob"} }))
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `search mode "glob" is not known`) {
 		t.Errorf("unknown mode: %v", err)
+	}
+}
+
+// TestCountByValueKeepsNullApartFromNaN: the forest sees null and NaN as one value (pandas stores
+// a missing number as NaN), but a count per value tells the hunter which is which.
+func TestCountByValueKeepsNullApartFromNaN(t *testing.T) {
+	vals := make([]*float64, 300)
+	for i := range vals {
+		switch {
+		case i%50 == 0:
+			vals[i] = nil
+		case i%50 == 1:
+			vals[i] = ptr(math.NaN())
+		default:
+			vals[i] = ptr(float64(i % 7))
+		}
+	}
+	c, err := Score(data.NewFrame("t", data.NewField("Bytes", nil, vals)), opts(func(o *Options) { o.Fields = []string{"Bytes"}; o.Output = "countByValue" }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nulls, nans int64
+	counts, _ := c.FieldByName("Count")
+	for i := 0; i < c.Rows(); i++ {
+		v := c.Fields[0].At(i).(*float64)
+		switch {
+		case v == nil:
+			nulls += counts.At(i).(int64)
+		case math.IsNaN(*v):
+			nans += counts.At(i).(int64)
+		}
+	}
+	if nulls != 6 || nans != 6 || c.Rows() != 9 {
+		t.Errorf("null rows %d, NaN rows %d (want 6 and 6), %d values (want 7 numbers, null, NaN)", nulls, nans, c.Rows())
+	}
+}
+
+// TestSeriesRefusesSpansItCannotRepresent: times 300 years apart would overflow the bucket
+// arithmetic (time.Duration) and label buckets with wrong years.
+func TestSeriesRefusesSpansItCannotRepresent(t *testing.T) {
+	times := make([]time.Time, 200)
+	names := processes(200, 4)
+	for i := range times {
+		times[i] = time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+	}
+	times[199] = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	in := data.NewFrame("t", data.NewField("TimeGenerated", nil, times), data.NewField("InitiatingProcessFileName", nil, names))
+	_, err := Score(in, opts(func(o *Options) { o.Output = "series" }))
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "292 years") || !strings.Contains(err.Error(), "1800-01-01") {
+		t.Errorf("got %v", err)
+	}
+	times[199] = time.Date(2080, 1, 1, 0, 0, 0, 0, time.UTC) // 280 years: fine, widened buckets
+	in = data.NewFrame("t", data.NewField("TimeGenerated", nil, times), data.NewField("InitiatingProcessFileName", nil, names))
+	s, err := Score(in, opts(func(o *Options) { o.Output = "series" }))
+	if err != nil {
+		t.Fatalf("280 years: %v", err)
+	}
+	first, last := s.Fields[0].At(0).(time.Time), s.Fields[0].At(s.Rows()-1).(time.Time)
+	if s.Rows() > maxBuckets || first.After(times[0]) || last.After(times[199]) || last.Year() < 2070 {
+		t.Errorf("280 years: %d buckets from %v to %v", s.Rows(), first, last)
 	}
 }

@@ -49,6 +49,10 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 			hi = t
 		}
 	})
+	if seen && !lo.Add(hi.Sub(lo)).Equal(hi) { // Sub saturates past about 292 years
+		return nil, fmt.Errorf("%w: the rows' times span %s to %s, more than the 292 years a time series can cover; filter %s to a narrower range",
+			ErrInvalid, lo.UTC().Format(time.RFC3339), hi.UTC().Format(time.RFC3339), tf.Name)
+	}
 	out := &data.Frame{Name: scored.Name, RefID: scored.RefID, Meta: derivedMeta(scored.Meta, data.FrameTypeTimeSeriesWide)}
 	if interval <= 0 {
 		interval = autoIntervals[len(autoIntervals)-1]
