@@ -24,10 +24,14 @@ const (
 	OutputCount        = "count"
 	OutputCountByValue = "countByValue"
 	OutputSeries       = "series"
+	// OutputAnomaliesByValue is for alert rules: one instance per anomalous value.
+	OutputAnomaliesByValue = "anomaliesByValue"
+	// OutputValues is for template variables: the anomalous values, most anomalous first.
+	OutputValues = "values"
 )
 
 // Outputs lists every output, in the order the docs give them.
-var Outputs = []string{OutputRows, OutputAnomalies, OutputTop, OutputCount, OutputCountByValue, OutputSeries}
+var Outputs = []string{OutputRows, OutputAnomalies, OutputTop, OutputCount, OutputCountByValue, OutputSeries, OutputAnomaliesByValue, OutputValues}
 
 // Search modes.
 const (

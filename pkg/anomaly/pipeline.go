@@ -38,6 +38,9 @@ func Score(frame *data.Frame, opts Options) (*data.Frame, error) {
 //     value have equal features, hence one score), most anomalous first.
 //   - series: Time and Anomalies per Interval bucket over the frame's first time column, from the
 //     first to the last row's bucket with zeros in between, a wide time series.
+//   - anomaliesByValue: for alert rules, a numeric-long frame: the fields' values as text and
+//     Anomalies, one row per value with anomalous rows, sorted by value.
+//   - values: for template variables, the first field's anomalous values, most anomalous first.
 func (p Pipeline) Run(frame *data.Frame) (*data.Frame, error) {
 	scored, err := ScoreRows(frame, p.Options)
 	if err != nil {
@@ -89,6 +92,10 @@ func shape(scored *data.Frame, opts Options, interval time.Duration) (*data.Fram
 		return countByValue(scored, sc, rows, opts.Fields)
 	case OutputSeries:
 		return series(scored, sc, rows, interval)
+	case OutputAnomaliesByValue:
+		return anomaliesByValue(scored, sc, rows, opts.Fields)
+	case OutputValues:
+		return anomalousValueList(scored, opts.Fields)
 	}
 	return nil, invalid("output %q is not known: use rows, anomalies, top, count, countByValue or series", opts.Output)
 }

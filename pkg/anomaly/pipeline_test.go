@@ -3,6 +3,7 @@ package anomaly
 import (
 	"cmp"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -530,5 +531,55 @@ func TestSeriesRefusesSpansItCannotRepresent(t *testing.T) {
 	first, last := s.Fields[0].At(0).(time.Time), s.Fields[0].At(s.Rows()-1).(time.Time)
 	if s.Rows() > maxBuckets || first.After(times[0]) || last.After(times[199]) || last.Year() < 2070 {
 		t.Errorf("280 years: %d buckets from %v to %v", s.Rows(), first, last)
+	}
+}
+
+// TestOutputAnomaliesByValue: the alerting output is Grafana's numeric data, one number and the
+// values as string labels, one row per anomalous value, counted independently here.
+func TestOutputAnomaliesByValue(t *testing.T) {
+	in, r := scoreFixture(t, 3000, 21)
+	want := map[string]int64{}
+	for i, l := range r.labels {
+		if l == -1 {
+			want[r.names[i]]++
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the fixture has no anomalies")
+	}
+	c := run(t, in, func(o *Options) { o.Output = OutputAnomaliesByValue }, 0)
+	if c.Meta.Type != data.FrameTypeNumericLong || len(c.Fields) != 2 || c.Fields[1].Type() != data.FieldTypeInt64 ||
+		c.Fields[0].Type() != data.FieldTypeString || c.Fields[0].Name != "InitiatingProcessFileName" {
+		t.Fatalf("shape: type %s, fields %v", c.Meta.Type, fieldNames(c))
+	}
+	got := map[string]int64{}
+	var order []string
+	for i := 0; i < c.Rows(); i++ {
+		got[c.Fields[0].At(i).(string)] = c.Fields[1].At(i).(int64)
+		order = append(order, c.Fields[0].At(i).(string))
+	}
+	if !maps.Equal(got, want) || !slices.IsSorted(order) {
+		t.Errorf("got %v (order %q), want %v sorted by value", got, order, want)
+	}
+	// Several fields: one label per field.
+	c = run(t, in, func(o *Options) {
+		o.Output = OutputAnomaliesByValue
+		o.Fields = []string{"InitiatingProcessFileName", "DeviceName"}
+	}, 0)
+	if len(c.Fields) != 3 || c.Fields[1].Name != "DeviceName" || c.Fields[2].Name != "Anomalies" {
+		t.Errorf("two fields: %v", fieldNames(c))
+	}
+}
+
+// TestOutputValues: the variable output lists what AnomalousValues lists, in one string field.
+func TestOutputValues(t *testing.T) {
+	in, _ := scoreFixture(t, 2000, 5)
+	v := run(t, in, func(o *Options) { o.Output = OutputValues }, 0)
+	want, err := AnomalousValues(run(t, in, func(*Options) {}, 0), "InitiatingProcessFileName")
+	if err != nil || len(want) == 0 {
+		t.Fatalf("%q %v", want, err)
+	}
+	if len(v.Fields) != 1 || !slices.Equal(column[string](t, v, "InitiatingProcessFileName"), want) {
+		t.Errorf("values %v, want %q", fieldNames(v), want)
 	}
 }

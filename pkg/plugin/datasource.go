@@ -6,7 +6,6 @@ package plugin
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
@@ -102,11 +101,4 @@ func (d *Datasource) Dispose() {}
 // CallResource serves the editors' helper endpoints (see resources.go).
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
 	return d.resources.CallResource(ctx, req, sender)
-}
-
-func (d *Datasource) routes() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /workspaces", d.handleWorkspaces)
-	mux.HandleFunc("GET /schema", d.handleSchema)
-	return mux
 }

@@ -36,8 +36,12 @@ func (f *fakeQuerier) Query(_ context.Context, q loganalytics.Query) (*loganalyt
 	switch {
 	case strings.HasPrefix(q.KQL, "print "):
 		frame = data.NewFrame("PrimaryResult", data.NewField("HealthCheck", nil, []string{"ok"}))
-	case strings.Contains(q.KQL, " | take 0"):
-		frame = fixture(func(int) bool { return false })
+	case strings.HasSuffix(q.KQL, "| getschema"):
+		frame = data.NewFrame("PrimaryResult",
+			data.NewField("ColumnName", nil, []string{"TimeGenerated", "DeviceName", "InitiatingProcessFileName", "RemotePort"}),
+			data.NewField("ColumnOrdinal", nil, []int32{0, 1, 2, 3}),
+			data.NewField("DataType", nil, []string{"System.DateTime", "System.String", "System.String", "System.Int64"}),
+			data.NewField("ColumnType", nil, []string{"datetime", "string", "string", "long"}))
 	case strings.Contains(q.KQL, " in ("):
 		frame = fixture(func(i int) bool { return strings.Contains(q.KQL, macros.QuoteString(fixtureProcess(i))) })
 	default:

@@ -41,11 +41,11 @@ func TestResourceSchema(t *testing.T) {
 	fq := &fakeQuerier{}
 	d := newTestDatasource(t, fq)
 	status, out := callResource(t, d, http.MethodGet, "schema?table=DeviceNetworkEvents", nil)
-	if status != 200 || fq.last().KQL != "DeviceNetworkEvents | take 0" {
+	if status != 200 || fq.last().KQL != "DeviceNetworkEvents\n| getschema" || fq.last().Timespan != nil {
 		t.Fatalf("%d %v %q", status, out, fq.last().KQL)
 	}
 	cols := out["columns"].([]any)
-	if len(cols) != 4 || cols[0].(map[string]any)["name"] != "TimeGenerated" {
+	if len(cols) != 4 || cols[0].(map[string]any)["name"] != "TimeGenerated" || cols[3].(map[string]any)["type"] != "long" {
 		t.Errorf("columns %v", cols)
 	}
 	if status, out := callResource(t, d, http.MethodGet, "schema?table=T%7Cunion", nil); status != 400 || out["error"] == nil {
@@ -63,5 +63,39 @@ func TestResourceSchema(t *testing.T) {
 		if status, out := callResource(t, d, http.MethodGet, "schema?table=DeviceNetworkEvents", nil); status != tc.status || out["error"] == nil {
 			t.Errorf("%v: %d %v", tc.err, status, out)
 		}
+	}
+}
+
+func TestResourceFields(t *testing.T) {
+	fq := &fakeQuerier{}
+	d := newTestDatasource(t, fq)
+	body := `{"kql":"DeviceNetworkEvents | where $__timeFilter() | project DeviceName","timeRangeMode":"dashboard","from":"1764230400000","to":1764234000000}`
+	status, out := callResource(t, d, http.MethodPost, "fields", []byte(body))
+	want := "DeviceNetworkEvents | where ['TimeGenerated'] >= datetime(2025-11-27T08:00:00Z) and ['TimeGenerated'] <= datetime(2025-11-27T09:00:00Z) | project DeviceName\n| getschema"
+	if status != 200 || fq.last().KQL != want || fq.last().Timespan == nil {
+		t.Fatalf("%d %v\nsent %q\nwant %q", status, out, fq.last().KQL, want)
+	}
+	if cols := out["columns"].([]any); len(cols) != 4 || cols[2].(map[string]any)["name"] != "InitiatingProcessFileName" {
+		t.Errorf("columns %v", cols)
+	}
+	for _, bad := range []string{`not json`, `{"kql":"T | where $__nope()"}`, `{"kql":"  "}`} {
+		if status, out := callResource(t, d, http.MethodPost, "fields", []byte(bad)); status != 400 || out["error"] == "" {
+			t.Errorf("%s: %d %v", bad, status, out)
+		}
+	}
+}
+
+func TestResourcePivots(t *testing.T) {
+	status, out := callResource(t, newTestDatasource(t, &fakeQuerier{}), http.MethodGet, "pivots", nil)
+	list, _ := out["pivots"].([]any)
+	if status != 200 || len(list) != 3 {
+		t.Fatalf("%d %v", status, out)
+	}
+	first := list[0].(map[string]any)
+	if first["name"] != "parent-process" || first["title"] != "Verify Parent Process" || first["column"] != "InitiatingProcessFileName" || first["description"] == "" {
+		t.Errorf("%v", first)
+	}
+	if _, ok := first["KQL"]; ok {
+		t.Error("the KQL template is not part of the listing")
 	}
 }

@@ -70,6 +70,9 @@ type Query struct {
 	TimeRangeMode string
 	// Workspaces overrides the datasource's workspaces when not empty.
 	Workspaces []string
+	// ValuesOf is, for a kql query with output "values" (a template variable), the column whose
+	// distinct values are listed.
+	ValuesOf string
 
 	// Anomaly is the anomaly settings, also read by pivot queries without values (they pivot on the
 	// same query's anomalies).
@@ -136,6 +139,8 @@ func Parse(raw []byte) (*Query, error) {
 	}
 	q.Pivot = parsePivot(&w)
 	switch q.QueryType {
+	case TypeKQL:
+		q.ValuesOf, err = kqlOutput(&w)
 	case TypeAnomaly:
 		err = withQueryKey(q.Anomaly.Validate(), &w)
 	case TypePivot:
@@ -167,4 +172,17 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("%q must be a %s, not a %s", typeErr.Field, typeErr.Type, typeErr.Value)
 	}
 	return err.Error()
+}
+
+// kqlOutput reads a kql query's output: "values" with a field lists that column's distinct values;
+// any other output is an anomaly key, ignored like the others (an editor keeps them when the query
+// type changes).
+func kqlOutput(w *wire) (string, error) {
+	if w.Output == nil || strings.TrimSpace(*w.Output) != anomaly.OutputValues {
+		return "", nil
+	}
+	if w.Field == nil || strings.TrimSpace(*w.Field) == "" {
+		return "", invalid("output %q needs field: the column whose distinct values to list", anomaly.OutputValues)
+	}
+	return strings.TrimSpace(*w.Field), nil
 }

@@ -101,3 +101,20 @@ func TestKQLQueryIgnoresAnomalyKeys(t *testing.T) {
 		t.Fatalf("a kql query must not check anomaly or pivot keys: %v", err)
 	}
 }
+
+func TestKQLValuesOutput(t *testing.T) {
+	q, err := Parse([]byte(`{"queryType":"kql","kql":"T","output":"values","field":" DeviceName "}`))
+	if err != nil || q.ValuesOf != "DeviceName" {
+		t.Fatalf("%+v %v", q, err)
+	}
+	for raw, want := range map[string]string{
+		`{"queryType":"kql","output":"values"}`:             "needs field",
+	} {
+		if _, err := Parse([]byte(raw)); err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", raw, err, want)
+		}
+	}
+	if q, err := Parse([]byte(`{"queryType":"kql","output":"count","field":"X"}`)); err != nil || q.ValuesOf != "" {
+		t.Errorf("an anomaly output left on a kql query is ignored: %+v %v", q, err)
+	}
+}
