@@ -108,7 +108,7 @@ func TestKQLValuesOutput(t *testing.T) {
 		t.Fatalf("%+v %v", q, err)
 	}
 	for raw, want := range map[string]string{
-		`{"queryType":"kql","output":"values"}`:             "needs field",
+		`{"queryType":"kql","output":"values"}`: "needs field",
 	} {
 		if _, err := Parse([]byte(raw)); err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", raw, err, want)
