@@ -45,7 +45,7 @@ func (e *RefusedError) Error() string {
 			e.Host, e.RedirectStatus, e.Redirect)
 		return b.String()
 	case e.NotApproved:
-		fmt.Fprintf(&b, "refused to connect to %s: a server identity (managed or workload identity) talks only to Azure's own endpoints and to hosts the Grafana server admin approved", e.Host)
+		fmt.Fprintf(&b, "%s is not approved for the server's identity: managed and workload identities talk only to Azure's own endpoints and to hosts the Grafana server admin approved", e.Host)
 	case e.Class == Metadata:
 		fmt.Fprintf(&b, "refused to connect to %s at %s, a cloud metadata address: only the address itself, approved by the Grafana server admin, opens it", e.Host, e.Addr)
 	default:

@@ -105,10 +105,23 @@ func isLiteral(host string) bool {
 	return err == nil
 }
 
-// CheckLiteral checks a URL whose host is an IP literal, before any connection: the settings-time
-// form of Check, for messages that come before any network traffic. A host name passes; its
-// addresses are checked when it is dialled.
-func (p *Policy) CheckLiteral(u *url.URL) *RefusedError {
+// CheckURL applies, before any connection, the rules a Transport for use applies to a request to u:
+// the host must be approved (Use.ApprovedHostsOnly), and a literal address must pass Check. A host
+// name's addresses are checked when it is dialled. It returns the refusal as that transport would
+// (naming the setting, wrapping Use.Kind), or nil: the settings-time form of the rules, so that a
+// refused endpoint is reported before any network traffic.
+func (p *Policy) CheckURL(u *url.URL, use Use) error {
+	if use.ApprovedHostsOnly && !p.allow.AllowsHost(u.Hostname(), urlPort(u)) {
+		return (&RefusedError{Host: u.Host, NotApproved: true}).in(use, p.opts.Hint)
+	}
+	if r := p.checkLiteral(u); r != nil {
+		return r.in(use, p.opts.Hint)
+	}
+	return nil
+}
+
+// checkLiteral checks a URL whose host is an IP literal; a host name passes.
+func (p *Policy) checkLiteral(u *url.URL) *RefusedError {
 	ip, err := netip.ParseAddr(u.Hostname())
 	if err != nil {
 		return nil
@@ -197,7 +210,7 @@ func (p *Policy) proxyFor(req *http.Request) (*url.URL, error) {
 	if err != nil || u == nil {
 		return u, err
 	}
-	if r := p.CheckLiteral(req.URL); r != nil {
+	if r := p.checkLiteral(req.URL); r != nil {
 		r.Proxied = true
 		return nil, r
 	}

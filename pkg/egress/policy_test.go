@@ -152,31 +152,49 @@ func TestControlHookChecksTheSocketAddress(t *testing.T) {
 	}
 }
 
-// CheckLiteral refuses internal literals before any connection; these addresses are only parsed.
-func TestCheckLiteral(t *testing.T) {
-	p := New(mustAllow(t, "127.0.0.1:8443, 169.254.169.254"), Options{})
+// CheckURL refuses internal literals, and unapproved hosts for ApprovedHostsOnly, before any
+// connection; these addresses are only parsed.
+func TestCheckURL(t *testing.T) {
+	p := New(mustAllow(t, "127.0.0.1:8443, 169.254.169.254, la.example.test"), Options{Hint: "ask the admin"})
+	kind := errors.New("fix your settings")
 	tests := []struct {
-		url   string
-		class Class // Public: allowed
+		url          string
+		approvedOnly bool
+		class        Class // Public: allowed
+		notApproved  bool
 	}{
-		{"https://127.0.0.1:8443/v1", Public},
-		{"https://127.0.0.1/v1", Loopback}, // port 443 is not the approved one
-		{"https://169.254.169.254/", Public},
-		{"https://[fd00:ec2::254]/", Metadata},
-		{"https://10.0.0.1:443/", Private},
-		{"https://[::1]:8443/", Loopback},
-		{"https://0.0.0.0/", Unspecified},
-		{"https://100.64.1.1/", SharedNAT},
-		{"https://la.example.test/v1", Public}, // a name: checked when dialled
-		{"https://20.41.6.128/v1", Public},
+		{"https://127.0.0.1:8443/v1", false, Public, false},
+		{"https://127.0.0.1/v1", false, Loopback, false}, // port 443 is not the approved one
+		{"https://169.254.169.254/", false, Public, false},
+		{"https://[fd00:ec2::254]/", false, Metadata, false},
+		{"https://10.0.0.1:443/", false, Private, false},
+		{"https://[::1]:8443/", false, Loopback, false},
+		{"https://0.0.0.0/", false, Unspecified, false},
+		{"https://100.64.1.1/", false, SharedNAT, false},
+		{"https://other.example.test/v1", false, Public, false}, // a name: checked when dialled
+		{"https://20.41.6.128/v1", false, Public, false},
+		{"https://la.example.test/v1", true, Public, false},
+		{"https://LA.example.test:443/v1", true, Public, false},
+		{"https://127.0.0.1:8443/v1", true, Public, false},
+		{"https://other.example.test/v1", true, Public, true},
+		{"https://20.41.6.128/v1", true, Public, true}, // public, but not approved
+		{"https://127.0.0.1:8444/v1", true, Public, true},
 	}
 	for _, tt := range tests {
-		r := p.CheckLiteral(mustURL(t, tt.url))
+		err := p.CheckURL(mustURL(t, tt.url), Use{Setting: "jsonData.endpoints.logAnalytics", ApprovedHostsOnly: tt.approvedOnly, Kind: kind})
+		var r *RefusedError
 		switch {
-		case tt.class == Public && r != nil:
-			t.Errorf("%s refused: %v", tt.url, r)
-		case tt.class != Public && (r == nil || r.Class != tt.class):
-			t.Errorf("%s: got %v, want a refusal as %s", tt.url, r, tt.class)
+		case tt.class == Public && !tt.notApproved:
+			if err != nil {
+				t.Errorf("%s refused: %v", tt.url, err)
+			}
+			continue
+		case !errors.As(err, &r) || r.NotApproved != tt.notApproved || (!tt.notApproved && r.Class != tt.class):
+			t.Errorf("%s (approved hosts only: %v): got %v, want a refusal as %s (not approved: %v)", tt.url, tt.approvedOnly, err, tt.class, tt.notApproved)
+			continue
+		}
+		if !errors.Is(err, kind) || !strings.HasPrefix(err.Error(), "jsonData.endpoints.logAnalytics: ") || !strings.HasSuffix(err.Error(), "; ask the admin") {
+			t.Errorf("%s: %q should name the setting, end with the hint and wrap the kind", tt.url, err)
 		}
 	}
 }
@@ -195,7 +213,7 @@ func TestRefusalMessagesSayWhatAndWhoApproves(t *testing.T) {
 		{&RefusedError{Host: "x", Addr: netip.MustParseAddrPort("169.254.169.254:80"), Class: Metadata},
 			[]string{"a cloud metadata address", "only the address itself"}},
 		{&RefusedError{Host: "evil.example:443", NotApproved: true},
-			[]string{"refused to connect to evil.example:443: a server identity"}},
+			[]string{"evil.example:443 is not approved for the server's identity"}},
 		{&RefusedError{Host: "127.0.0.1:9", Redirect: "http://127.0.0.1:9/v1", RedirectStatus: 307},
 			[]string{"answered HTTP 307, a redirect to http://127.0.0.1:9/v1", "follows no redirects"}},
 		{&RefusedError{Host: "h", Addr: netip.MustParseAddrPort("100.64.0.1:443"), Class: SharedNAT},
