@@ -40,7 +40,7 @@ func Connect(s *settings.Settings, g GrafanaAzure, p *egress.Policy) (*Connectio
 		// The managed identity endpoint is the server's (IMDS, or App Service's IDENTITY_ENDPOINT on
 		// loopback), never the editor's: its address is not checked, and it is not reachable through
 		// any setting a datasource editor can change.
-		credTransport = p.ServerTransport(egress.Use{Setting: "the managed identity endpoint"})
+		credTransport = p.ServerClient()
 	}
 	cred, err := NewCredential(s, g, t, credTransport)
 	if err != nil {

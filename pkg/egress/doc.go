@@ -25,7 +25,7 @@
 //
 // Endpoints the server's environment sets, such as the managed identity endpoint (IMDS at
 // 169.254.169.254, or App Service's IDENTITY_ENDPOINT on loopback), are not the editor's choice and
-// are reached through ServerTransport, which follows no redirects but checks no addresses.
+// are reached through ServerClient, which follows no redirects but checks no addresses.
 //
 // When the admin configures an HTTP proxy (HTTPS_PROXY, which Grafana forwards to plugins), the
 // proxy resolves target names itself: the plugin then refuses targets given as internal IP literals,

@@ -28,22 +28,29 @@ type Use struct {
 type Transport struct {
 	policy *Policy
 	use    Use
-	http   *http.Transport
-	check  bool
 }
 
 // Transport returns a transport for an editor-facing endpoint: dials are checked and redirects are
 // refused. Transports of one policy share its connection pool.
 func (p *Policy) Transport(u Use) *Transport {
-	return &Transport{policy: p, use: u, http: p.checked, check: true}
+	return &Transport{policy: p, use: u}
 }
 
-// ServerTransport returns a transport for an endpoint the server's environment chose, never the
-// editor: the managed identity endpoint (IMDS on 169.254.169.254, App Service's IDENTITY_ENDPOINT on
-// loopback). Addresses are not checked, redirects are still refused: the identity endpoint's secret
-// header (X-IDENTITY-HEADER) must not follow a redirect anywhere.
-func (p *Policy) ServerTransport(u Use) *Transport {
-	return &Transport{policy: p, use: u, http: p.server}
+// ServerClient returns a client for an endpoint the server's environment chose, never the editor:
+// the managed identity endpoint (IMDS on 169.254.169.254, App Service's IDENTITY_ENDPOINT on
+// loopback). Addresses are not checked; redirects are still refused, because the identity
+// endpoint's secret header (X-IDENTITY-HEADER) would follow one. It is an *http.Client because
+// azidentity requires one for Service Fabric's managed identity (it pins that endpoint's
+// certificate on a copy of the client).
+func (p *Policy) ServerClient() *http.Client {
+	return &http.Client{Transport: p.server, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		from := via[len(via)-1].URL
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		return &RefusedError{Host: from.Host, Redirect: redirectTarget(from, req.URL.String()), RedirectStatus: status, hint: p.opts.Hint}
+	}}
 }
 
 // Do sends req without following redirects: a 3xx answer with a Location is a *RefusedError that
@@ -53,7 +60,7 @@ func (t *Transport) Do(req *http.Request) (*http.Response, error) {
 	if t.use.ApprovedHostsOnly && !t.policy.allow.AllowsHost(req.URL.Hostname(), urlPort(req.URL)) {
 		return nil, t.refuse(req.Context(), &RefusedError{Host: req.URL.Host, NotApproved: true})
 	}
-	resp, err := t.http.RoundTrip(req)
+	resp, err := t.policy.checked.RoundTrip(req)
 	if err != nil {
 		if r, ok := asRefusal(err); ok {
 			return nil, t.refuse(req.Context(), r)

@@ -109,7 +109,7 @@ func TestRedirectsAreRefusedAndNotFollowed(t *testing.T) {
 	}
 }
 
-func TestServerTransportReachesUnapprovedLoopbackButFollowsNoRedirect(t *testing.T) {
+func TestServerClientReachesUnapprovedLoopbackButFollowsNoRedirect(t *testing.T) {
 	identity := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/redirect" {
 			http.Redirect(w, r, "/elsewhere", http.StatusFound)
@@ -118,19 +118,30 @@ func TestServerTransportReachesUnapprovedLoopbackButFollowsNoRedirect(t *testing
 		_, _ = w.Write([]byte(`{"access_token":"t"}`))
 	})
 	p := New(AllowList{}, Options{TLS: trusting(identity.srv)})
-	resp, err := get(t, p.ServerTransport(Use{Setting: "the managed identity endpoint"}), t.Context(), identity.srv.URL+"/msi/token")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("server transport: %v", err)
+	do := func(tr interface {
+		Do(*http.Request) (*http.Response, error)
+	}, path string) error {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, identity.srv.URL+path, nil)
+		req.Header.Set("X-IDENTITY-HEADER", "server-secret")
+		resp, err := tr.Do(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		return err
 	}
-	if _, err := get(t, p.ServerTransport(Use{}), t.Context(), identity.srv.URL+"/redirect"); !errors.Is(err, ErrRefused) {
+	if err := do(p.ServerClient(), "/msi/token"); err != nil {
+		t.Fatalf("server client: %v", err)
+	}
+	err := do(p.ServerClient(), "/redirect")
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "answered HTTP 302, a redirect to "+identity.srv.URL+"/elsewhere") {
 		t.Fatalf("redirect: %v", err)
 	}
 	// The same endpoint through an editor-facing transport is refused.
-	if _, err := get(t, p.Transport(Use{}), t.Context(), identity.srv.URL+"/msi/token"); !errors.Is(err, ErrRefused) {
+	if err := do(p.Transport(Use{}), "/msi/token"); !errors.Is(err, ErrRefused) {
 		t.Fatalf("editor-facing transport reached unapproved loopback: %v", err)
 	}
 	if identity.hits.Load() != 2 {
-		t.Fatalf("identity endpoint hits: %d, want 2", identity.hits.Load())
+		t.Fatalf("identity endpoint hits: %d, want 2 (the redirect's target is not one)", identity.hits.Load())
 	}
 }
 
