@@ -164,8 +164,9 @@ func (p *Policy) DialContext(ctx context.Context, network, addr string) (net.Con
 	if len(ips) == 0 {
 		return nil, &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
 	}
-	for _, ip := range ips {
-		if r := p.Check(host, netip.AddrPortFrom(ip, uint16(port))); r != nil {
+	for i, ip := range ips {
+		ips[i] = ip.Unmap() // the resolver may answer ::ffff:a.b.c.d for an IPv4 address
+		if r := p.Check(host, netip.AddrPortFrom(ips[i], uint16(port))); r != nil {
 			return nil, r
 		}
 	}

@@ -83,10 +83,10 @@ func TestDialRefusesANameResolvingToAnUnapprovedLoopbackAddress(t *testing.T) {
 	other := listen(t, "127.0.0.2:0")
 	port := other.port()
 	p := New(mustAllow(t, hostPort("127.0.0.1", port)), Options{
-		Lookup: fixedLookup(t, map[string][]string{"la.example.test": {"127.0.0.2"}, "mixed.example.test": {"127.0.0.1", "127.0.0.2"}}),
+		Lookup: fixedLookup(t, map[string][]string{"la.example.test": {"127.0.0.2"}, "mixed.example.test": {"127.0.0.1", "127.0.0.2"}, "mapped.example.test": {"::ffff:127.0.0.2"}}),
 		Hint:   "ask the admin",
 	})
-	for _, name := range []string{"la.example.test", "mixed.example.test"} {
+	for _, name := range []string{"la.example.test", "mixed.example.test", "mapped.example.test"} {
 		conn, err := p.DialContext(t.Context(), "tcp", hostPort(name, port))
 		if err == nil {
 			_ = conn.Close()
