@@ -64,12 +64,14 @@ func New(allow AllowList, opts Options) *Policy {
 func (p *Policy) Allowed() AllowList { return p.allow }
 
 // newHTTPTransport has the settings of azcore's default transport (which this replaces), so that
-// connection reuse, timeouts and HTTP/2 behave as before.
+// connection reuse, timeouts, TLS and HTTP/2 (with its ping health check, against connections that
+// hang) behave as before.
 func newHTTPTransport(tlsConf *tls.Config, proxy func(*http.Request) (*url.URL, error), dial func(context.Context, string, string) (net.Conn, error)) *http.Transport {
 	if tlsConf == nil {
-		tlsConf = &tls.Config{MinVersion: tls.VersionTLS12}
+		tlsConf = &tls.Config{MinVersion: tls.VersionTLS12, Renegotiation: tls.RenegotiateFreelyAsClient}
 	}
 	return &http.Transport{
+		HTTP2:                 &http.HTTP2Config{SendPingTimeout: 10 * time.Second, PingTimeout: 5 * time.Second},
 		Proxy:                 proxy,
 		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
