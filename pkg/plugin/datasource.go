@@ -83,11 +83,11 @@ func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganaly
 			Endpoint: demo.Endpoint, Transport: deps.Demo.Transport(), ApplicationID: applicationID,
 		})
 	}
-	egress, err := azureauth.ProcessPolicy()
+	outbound, err := azureauth.ProcessPolicy()
 	if err != nil {
 		return nil, err
 	}
-	conn, err := azureauth.Connect(st, azureauth.FromContext(ctx), egress)
+	conn, err := azureauth.Connect(st, azureauth.FromContext(ctx), outbound)
 	if err != nil {
 		return nil, err
 	}
