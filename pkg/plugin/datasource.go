@@ -71,7 +71,8 @@ func newDatasource(ctx context.Context, deps Deps, s backend.DataSourceInstanceS
 	return d
 }
 
-// newQuerier connects to the built-in demo workspace or to Log Analytics with the configured identity.
+// newQuerier connects to the built-in demo workspace or to Log Analytics with the configured identity,
+// through the process's outbound policy (KQLHUNT_ALLOWED_ENDPOINT_HOSTS; see pkg/egress).
 func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganalytics.Querier, error) {
 	if st.DemoWorkspace {
 		if deps.Demo == nil {
@@ -81,16 +82,16 @@ func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganaly
 			Endpoint: demo.Endpoint, Transport: deps.Demo.Transport(), ApplicationID: applicationID,
 		})
 	}
-	target, err := azureauth.ResolveTarget(st)
+	outbound, err := azureauth.ProcessPolicy()
 	if err != nil {
 		return nil, err
 	}
-	cred, err := azureauth.NewCredential(st, azureauth.FromContext(ctx), target, nil)
+	conn, err := azureauth.Connect(st, azureauth.FromContext(ctx), outbound)
 	if err != nil {
 		return nil, err
 	}
-	return loganalytics.NewClient(cred, loganalytics.ClientOptions{
-		Endpoint: target.Endpoint, Audience: target.Audience, ApplicationID: applicationID,
+	return loganalytics.NewClient(conn.Credential, loganalytics.ClientOptions{
+		Endpoint: conn.Target.Endpoint, Audience: conn.Target.Audience, Transport: conn.Transport, ApplicationID: applicationID,
 	})
 }
 

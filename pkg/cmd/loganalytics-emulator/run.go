@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
+	"github.com/kqlhunt/anomaly-datasource/pkg/egress"
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 	"github.com/kqlhunt/anomaly-datasource/pkg/kql"
@@ -159,6 +160,7 @@ func printSettings(out io.Writer, o options, base, caNote string, tables []*kql.
 	fmt.Fprintf(out, "  query API:   POST %s/v1/workspaces/{workspace GUID}/query\n", base)
 	fmt.Fprintf(out, "  Entra ID:    %s/%s/oauth2/v2.0/token (client %s)\n", base, o.tenant, o.clientID)
 	fmt.Fprintf(out, "  TLS:         %s\n", caNote)
+	fmt.Fprintf(out, "  approval:    on a loopback or private address the plugin connects only if the Grafana server admin approves it: %s=%s in the plugin's environment\n", egress.EnvAllowedHosts, strings.TrimPrefix(base, "https://"))
 	for _, t := range tables {
 		fmt.Fprintf(out, "  table:       %s (%d rows)\n", t.Name(), t.Len())
 	}
