@@ -68,9 +68,6 @@ func newBudget(limit int64) budget {
 func (x *execution) charge(op string, n int64) {
 	b := &x.budget
 	b.used += n
-	if b.used > b.peak {
-		b.peak = b.used
-	}
 	if b.used > b.limit {
 		panic(semError{&Error{
 			Code: CodeRunawayQuery,
@@ -80,6 +77,7 @@ func (x *execution) charge(op string, n int64) {
 			cause: ErrMemoryBudget,
 		}})
 	}
+	b.peak = max(b.peak, b.used)
 }
 
 // release returns n bytes an operator no longer holds.

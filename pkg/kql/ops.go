@@ -95,8 +95,9 @@ func (x *execution) where(f *frame, op *whereOp) *frame {
 
 // evalColumn computes ce for every row of f into a new dense column,
 // charged to the operator op: the cells before they are allocated, and
-// the text of computed strings as it is made (strings that only share a
-// loaded column's text are charged too, which errs on the safe side).
+// the text of computed strings as it is made, rounded up as the allocator
+// does (strings that only share a loaded column's text are charged too,
+// which errs on the safe side).
 func (x *execution) evalColumn(f *frame, ce *cexpr, op string) *column {
 	n := f.rows()
 	x.charge(op, int64(n)*cellBytes(ce.typ))
@@ -106,8 +107,9 @@ func (x *execution) evalColumn(f *frame, ce *cexpr, op string) *column {
 	for k := 0; k < n; k++ {
 		x.poll()
 		v := ce.eval(f.row(k))
-		if str {
-			if text += int64(len(v.s)); text >= 1<<16 {
+		if str && v.s != "" {
+			// The allocator rounds each string up to its size class.
+			if text += int64(len(v.s)) + 8; text >= 1<<16 {
 				x.charge(op, text)
 				text = 0
 			}
