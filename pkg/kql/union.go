@@ -69,6 +69,7 @@ func (x *execution) union(in *frame, args unionArgs) *frame {
 	}
 	x.charge("Union", int64(total)*rowBytes(out.schema))
 	for i, cs := range out.schema {
+		x.checkCancel() // a column of a large union takes a while to zero
 		out.cols[i] = newColumn(cs.Type, total)
 	}
 	for fi, f := range frames {
