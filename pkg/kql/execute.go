@@ -100,7 +100,10 @@ func (x *execution) poll() {
 	}
 }
 
-// checkCancel stops the query if its context has ended.
+// checkCancel stops the query if its context has ended. It is kept out of
+// line so that poll, called per row, inlines.
+//
+//go:noinline
 func (x *execution) checkCancel() {
 	if err := x.ctx.Err(); err != nil {
 		panic(errCancelled{err})

@@ -219,15 +219,15 @@ func (x *execution) sortOneKey(f *frame, k sortKeyInfo) *frame {
 	case stInt:
 		keys := make([]int64, n)
 		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.i })
-		order = sortByKey(keys, nulls, k, x.poll)
+		order = sortByKey(x, keys, nulls, k)
 	case stReal:
 		keys := make([]float64, n)
 		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.f })
-		order = sortByKey(keys, nulls, k, x.poll)
+		order = sortByKey(x, keys, nulls, k)
 	default:
 		keys := make([]string, n)
 		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.s })
-		order = sortByKey(keys, nulls, k, x.poll)
+		order = sortByKey(x, keys, nulls, k)
 	}
 	for i, j := range order {
 		order[i] = int32(f.row(int(j)))
@@ -245,14 +245,14 @@ func (x *execution) readKey(f *frame, k sortKeyInfo, nulls []bool, set func(int,
 }
 
 // sortByKey returns the logical row order for one typed key, ties broken
-// by row index; poll is called once per comparison.
-func sortByKey[T cmp.Ordered](keys []T, nulls []bool, k sortKeyInfo, poll func()) []int32 {
+// by row index; the context is polled once per comparison.
+func sortByKey[T cmp.Ordered](x *execution, keys []T, nulls []bool, k sortKeyInfo) []int32 {
 	order := make([]int32, len(keys))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int {
-		poll()
+		x.poll()
 		if na, nb := nulls[a], nulls[b]; na || nb {
 			switch {
 			case na && nb:
