@@ -3,6 +3,7 @@ package kql
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // DefaultMaxMemory is the memory budget of one query when Options.MaxMemory
@@ -78,6 +79,33 @@ func (x *execution) charge(op string, n int64) {
 		}})
 	}
 	b.peak = max(b.peak, b.used)
+}
+
+// checkValueSize stops the query before a function (strcat,
+// replace_string) builds one value of n bytes that would not fit in what
+// is left of the budget: one row's value is made before evalColumn can
+// charge it, and nested calls could otherwise multiply its size. Values
+// that fit are not charged here, as most are garbage once compared; the
+// column that keeps them charges them. op is the compiler's operator name.
+func (x *execution) checkValueSize(op string, n int64) {
+	if n > x.budget.limit-x.budget.used {
+		x.charge(operatorName(op), n)
+	}
+}
+
+// operatorName is the service's name for an operator, as budget errors
+// give it: HashJoin for join, Sort for sort and top, and the operator's
+// own name, capitalised, otherwise.
+func operatorName(op string) string {
+	switch op {
+	case "join":
+		return "HashJoin"
+	case "sort", "top":
+		return "Sort"
+	case "":
+		return "Query"
+	}
+	return strings.ToUpper(op[:1]) + op[1:]
 }
 
 // release returns n bytes an operator no longer holds.

@@ -193,3 +193,27 @@ func TestMemoryBudgetDefaults(t *testing.T) {
 		t.Errorf("HResultRunawayQuery = %d is not 0x80DA0001", HResultRunawayQuery)
 	}
 }
+
+// TestMemoryBudgetValueBombs: functions that build one value from others
+// check its size before building it, so nesting them cannot allocate far
+// past the budget within a single row.
+func TestMemoryBudgetValueBombs(t *testing.T) {
+	db := NewDatabase(eventsTable(t))
+	s := `"` + strings.Repeat("a", 4096) + `"`
+	args64 := func(x string) string { return strings.TrimSuffix(strings.Repeat(x+", ", 64), ", ") }
+	for _, tc := range []struct{ q, operator string }{
+		{"let s = " + s + "; print x = replace_string(replace_string(s, 'a', s), 'a', s)", "Print"},
+		{"print a = strcat(" + args64(s) + ") | extend b = strcat(" + args64("a") + ") | extend c = strcat(" + args64("b") + ")", "Extend"},
+		{"let s = " + s + "; E | where strlen(replace_string(replace_string(replace_string(Name, '.', s), 'a', s), 'a', s)) > 0", "Where"},
+	} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := db.Execute(context.Background(), tc.q, Options{MaxMemory: 64 << 20})
+		runtime.ReadMemStats(&after)
+		wantRunaway(t, err, tc.operator)
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 128<<20 {
+			t.Errorf("%.60s...: allocated %d MiB under a 64 MiB budget", tc.q, grew>>20)
+		}
+	}
+}

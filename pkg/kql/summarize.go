@@ -14,10 +14,7 @@ func (x *execution) summarize(f *frame, op *summarizeOp) *frame {
 // aggregations, groups in order of first appearance.
 func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame {
 	c := &compiler{x: x, f: f, op: opName, at: op.at, byNames: map[string]bool{}}
-	opLabel := "Summarize" // the service's name for the operator, in budget errors
-	if opName == "distinct" {
-		opLabel = "Distinct"
-	}
+	opLabel := operatorName(opName) // in budget errors
 	// Names given explicitly (A = ..., or a plain column as a key) are
 	// declared: Kusto refuses a second declaration of the same name, while
 	// inferred names (count_, a bin key) get a numeric suffix instead.
