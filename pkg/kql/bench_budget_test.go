@@ -100,6 +100,37 @@ func BenchmarkMemoryBudget(b *testing.B) {
 	}
 }
 
+// BenchmarkBudgetOfPluginQueries reports what the plugin's usual queries
+// are charged over the demo workspace's 100,000 rows, against which the
+// default budget was chosen.
+func BenchmarkBudgetOfPluginQueries(b *testing.B) {
+	db := NewDatabase(demoEvents(b))
+	for _, bc := range []struct{ name, q string }{
+		{"whole-table", "DeviceNetworkEvents"},
+		{"notebook-default", notebookQueries[0]},
+		{"notebook-7d", strings.Replace(notebookQueries[0], "ago(1d)", "ago(7d)", 1)},
+		{"pivot-hasany", notebookQueries[3]},
+		{"timechart", "DeviceNetworkEvents | summarize count() by bin(TimeGenerated, 1h)"},
+		{"counts-3-fields-bin", "DeviceNetworkEvents | summarize ['kqlhunt_count'] = count() by ['InitiatingProcessFileName'], ['RemoteIP'], bin(TimeGenerated, 1h)"},
+		{"sort-whole-table", "DeviceNetworkEvents | order by TimeGenerated asc"},
+		{"extend-whole-table", "DeviceNetworkEvents | where RemotePort != 0 | extend Key = strcat(DeviceName, '|', InitiatingProcessFileName)"},
+		{"join-per-device", "DeviceNetworkEvents | join kind=inner (DeviceNetworkEvents | summarize Total = count() by DeviceName) on DeviceName"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var charged int64
+			for i := 0; i < b.N; i++ {
+				_, st, err := db.execute(context.Background(), bc.q, Options{Now: notebookNow})
+				if err != nil {
+					b.Fatal(err)
+				}
+				charged = st.peakBytes
+			}
+			b.ReportMetric(float64(charged)/(1<<20), "charged-MB")
+			b.ReportMetric(float64(charged)/float64(DefaultMaxMemory), "charged/default-budget")
+		})
+	}
+}
+
 // BenchmarkGetschema: describing the self-join's result, which needs no
 // rows, against running it (the narrow form, which fits in 1 GiB).
 func BenchmarkGetschema(b *testing.B) {

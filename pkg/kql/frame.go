@@ -84,7 +84,7 @@ func frameOf(t *Table) *frame {
 // AppendRow, so nothing done to a result can reach the loaded tables.
 func (x *execution) toTable(f *frame, name string, maxRows int) *Table {
 	if maxRows > 0 && f.rows() > maxRows {
-		f = &frame{schema: f.schema, cols: f.cols, sel: f.indices()[:maxRows:maxRows], n: f.n}
+		f = &frame{schema: f.schema, cols: f.cols, sel: f.firstIndices(maxRows), n: f.n}
 	}
 	t := &Table{name: name, schema: append([]ColumnSchema(nil), f.schema...), cols: make([]*column, len(f.cols)), n: f.rows()}
 	if f.sel != nil && len(f.sel) > 4096 && 4*len(f.sel) > f.n {
