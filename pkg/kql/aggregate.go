@@ -151,7 +151,7 @@ func (a *dcountAgg) add(g, r int) {
 	}
 	k := keyOf(a.e.typ, g, v)
 	if _, ok := a.seen[k]; !ok {
-		a.x.charge("Summarize", dkeyBytes(k))
+		a.x.charge("summarize", dkeyBytes(k))
 		a.seen[k] = struct{}{}
 		a.n[g]++
 	}

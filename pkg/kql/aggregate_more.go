@@ -121,7 +121,7 @@ func (a *percentileAgg) groupBytes() int64 { return 24 }
 func (a *percentileAgg) add(g, r int) {
 	a.vals = grow(a.vals, g)
 	if v := a.e.eval(r); !v.null && !(a.e.typ == TypeReal && math.IsNaN(v.f)) {
-		a.x.charge("Summarize", 2*valueBytes) // the slice grows by doubling
+		a.x.charge("summarize", 2*valueBytes) // the slice grows by doubling
 		a.vals[g] = append(a.vals[g], v)
 	}
 }

@@ -28,7 +28,7 @@ func (a *makeAgg) add(g, r int) {
 		if _, ok := a.seen[k]; ok {
 			return
 		}
-		a.x.charge("Summarize", dkeyBytes(k))
+		a.x.charge("summarize", dkeyBytes(k))
 		a.seen[k] = struct{}{}
 	}
 	if a.count[g] > 0 {
@@ -37,7 +37,7 @@ func (a *makeAgg) add(g, r int) {
 	before := len(a.bufs[g])
 	a.bufs[g] = appendJSON(a.bufs[g], a.e.typ, v)
 	// The buffer grows by doubling and columns copies it into a string.
-	a.x.charge("Summarize", 3*int64(len(a.bufs[g])-before+1))
+	a.x.charge("summarize", 3*int64(len(a.bufs[g])-before+1))
 	a.count[g]++
 }
 

@@ -3,7 +3,6 @@ package kql
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // DefaultMaxMemory is the memory budget of one query when Options.MaxMemory
@@ -23,16 +22,20 @@ const DefaultMaxMemory = 256 << 20
 // Analytics) reports its own per-operator memory limit: the manifest
 // constant E_RUNAWAY_QUERY, HRESULT 0x80DA0001 ("Query execution aborted
 // because it exceeded its allowed resources"), which the Log Analytics API
-// writes as the decimal -2133196799 in an innererror code. Sources:
-// Kusto's "Query limits" page (section "Limit on memory consumed by query
-// operators": "The HashJoin operator has exceeded the memory budget during
+// writes as the decimal string "-2133196799" in an innererror code.
+// Sources: Kusto's "Query limits" page, section "Limit on memory consumed
+// by query operators" ("... has exceeded the memory budget during
 // evaluation. Results might be incorrect or incomplete
-// (E_RUNAWAY_QUERY)."), its "Errors in native code" page (the HRESULT
-// table), both in MicrosoftDocs/dataexplorer-docs, and the service's
-// answer quoted in microsoft/Kusto-Query-Language issue 140
-// ("-2133196799: ... Partial query failure: Runaway query
-// (E_RUNAWAY_QUERY). (message: Aggregation over string column exceeded
-// the memory budget of 8GB during evaluation ...").
+// (E_RUNAWAY_QUERY)."), its "Runaway queries" page ("a kind of partial
+// query failure"), its "Errors in native code" page (the HRESULT table),
+// all in MicrosoftDocs/dataexplorer-docs; and a Log Analytics answer quoted
+// in Azure/Azure-Sentinel issue 13143: a 200 whose error is PartialError
+// with an EngineError detail whose innererror is {"code": "-2133196799",
+// "message": "'sort' operator has exceeded the memory budget (5368709120)
+// during evaluation. Results may be incorrect or incomplete
+// (E_RUNAWAY_QUERY; see https://aka.ms/kustoquerylimits).", "severity": 2,
+// "severityName": "Error"}. The engine words its message the same way,
+// except that it stops the query instead of returning partial results.
 const (
 	CodeRunawayQuery          = "E_RUNAWAY_QUERY"
 	HResultRunawayQuery int32 = -2133196799 // 0x80DA0001
@@ -63,18 +66,21 @@ func newBudget(limit int64) budget {
 	return budget{limit: limit}
 }
 
-// charge records n more bytes held by the operator op (the name the
-// service gives it: HashJoin, Sort, Summarize, ...) and stops the query if
-// the budget is exceeded.
+// charge records n more bytes held by the operator op (its KQL name:
+// join, sort, summarize, ...; result for the copy of a small result) and
+// stops the query if the budget is exceeded.
 func (x *execution) charge(op string, n int64) {
 	b := &x.budget
 	b.used += n
 	if b.used > b.limit {
+		if op == "" {
+			op = "query"
+		}
 		panic(semError{&Error{
 			Code: CodeRunawayQuery,
-			Message: fmt.Sprintf("The %s operator has exceeded the memory budget during evaluation (%s): "+
-				"the query needs more than its %s. Filter rows (where) or columns (project) earlier, "+
-				"or summarize before joining or sorting.", op, CodeRunawayQuery, formatBytes(b.limit)),
+			Message: fmt.Sprintf("'%s' operator has exceeded the memory budget (%d) during evaluation (%s; "+
+				"see https://aka.ms/kustoquerylimits). The query was stopped: filter rows (where) or columns (project) "+
+				"earlier, or summarize before joining or sorting.", op, b.limit, CodeRunawayQuery),
 			cause: ErrMemoryBudget,
 		}})
 	}
@@ -89,37 +95,12 @@ func (x *execution) charge(op string, n int64) {
 // column that keeps them charges them. op is the compiler's operator name.
 func (x *execution) checkValueSize(op string, n int64) {
 	if n > x.budget.limit-x.budget.used {
-		x.charge(operatorName(op), n)
+		x.charge(op, n)
 	}
-}
-
-// operatorName is the service's name for an operator, as budget errors
-// give it: HashJoin for join, Sort for sort and top, and the operator's
-// own name, capitalised, otherwise.
-func operatorName(op string) string {
-	switch op {
-	case "join":
-		return "HashJoin"
-	case "sort", "top":
-		return "Sort"
-	case "":
-		return "Query"
-	}
-	return strings.ToUpper(op[:1]) + op[1:]
 }
 
 // release returns n bytes an operator no longer holds.
 func (x *execution) release(n int64) { x.budget.used -= n }
-
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
 
 // Estimates of what the engine's structures hold, rounded up.
 const (

@@ -124,9 +124,11 @@
 // loaded tables are not charged. A query that needs more stops with an
 // *Error whose Code is E_RUNAWAY_QUERY (CodeRunawayQuery; the service's
 // HRESULT 0x80DA0001, HResultRunawayQuery) and whose cause is
-// ErrMemoryBudget, naming the operator as the service does ("The HashJoin
-// operator has exceeded the memory budget during evaluation ..."). See
-// budget.go for the estimates and the sources.
+// ErrMemoryBudget, worded as Log Analytics words its own ("'join'
+// operator has exceeded the memory budget (268435456) during evaluation
+// (E_RUNAWAY_QUERY; see https://aka.ms/kustoquerylimits). ..."). strcat
+// and replace_string check the size of the value they are about to build
+// against what is left. See budget.go for the estimates and the sources.
 //
 // Every loop that grows with the data, sort comparisons and joined rows
 // included, looks at the context every 1024 units of work, so a cancelled

@@ -221,7 +221,7 @@ func (x *execution) table(s *tableSource) *frame {
 					sel = append(sel, int32(r))
 				}
 			}
-			x.charge("Where", selBytes*int64(cap(sel)))
+			x.charge("where", selBytes*int64(cap(sel)))
 			f.sel = sel
 		}
 	}

@@ -94,7 +94,7 @@ func (x *execution) toTable(f *frame, name string, maxRows int) *Table {
 		}
 		return t
 	}
-	g := x.dense(f, "Result")
+	g := x.dense(f, "result")
 	for i, c := range g.cols {
 		t.cols[i] = c.clip(g.n)
 	}

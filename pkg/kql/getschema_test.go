@@ -108,7 +108,7 @@ func TestGetschemaComputesNoRows(t *testing.T) {
 	// Operators after getschema, and the other legs of a join, do run.
 	_, err = db.Execute(context.Background(), "DeviceNetworkEvents | getschema | join kind=inner (DeviceNetworkEvents) on $left.ColumnName == $right.DeviceName",
 		Options{MaxMemory: 1})
-	wantRunaway(t, err, "HashJoin")
+	wantRunaway(t, err, "join")
 	for _, q := range []string{
 		"DeviceNetworkEvents | project Nope | getschema",
 		"DeviceNetworkEvents | where DeviceName == 1 | getschema",

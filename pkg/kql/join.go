@@ -39,7 +39,7 @@ func (x *execution) join(f *frame, op *joinOp) *frame {
 	// innerunique filter, the row lists.
 	var scratch int64
 	hold := func(n int64) {
-		x.charge("HashJoin", n)
+		x.charge("join", n)
 		scratch += n
 	}
 	defer func() { x.release(scratch) }()
@@ -82,7 +82,7 @@ func (x *execution) join(f *frame, op *joinOp) *frame {
 	}
 	emit := func(l, r int32) {
 		x.poll()
-		x.charge("HashJoin", rowCost+cells)
+		x.charge("join", rowCost+cells)
 		scratch += rowCost
 		if keepLeft {
 			lrows = append(lrows, l)

@@ -65,13 +65,13 @@ func (x *execution) where(f *frame, op *whereOp) *frame {
 	if f.sel == nil {
 		sel = make([]int32, 0, f.n/8+16)
 		charged := int64(cap(sel))
-		x.charge("Where", selBytes*charged)
+		x.charge("where", selBytes*charged)
 		for r := 0; r < f.n; r++ {
 			x.poll()
 			if v := ev(r); v.i != 0 && !v.null {
 				if len(sel) == cap(sel) {
 					// The next append doubles the vector: charge it first.
-					x.charge("Where", selBytes*int64(2*cap(sel))-selBytes*charged)
+					x.charge("where", selBytes*int64(2*cap(sel))-selBytes*charged)
 					charged = int64(2 * cap(sel))
 				}
 				sel = append(sel, int32(r))
@@ -164,14 +164,14 @@ func (x *execution) project(f *frame, op *projectOp) *frame {
 	}
 	idx := f.indices()
 	if f.sel == nil {
-		x.charge("Project", selBytes*int64(len(idx)))
+		x.charge("project", selBytes*int64(len(idx)))
 	}
 	for _, ce := range ces {
 		if ce.col >= 0 {
-			x.charge("Project", int64(len(idx))*cellBytes(ce.typ))
+			x.charge("project", int64(len(idx))*cellBytes(ce.typ))
 			out.cols = append(out.cols, f.cols[ce.col].gather(idx))
 		} else {
-			out.cols = append(out.cols, x.evalColumn(f, ce, "Project"))
+			out.cols = append(out.cols, x.evalColumn(f, ce, "project"))
 		}
 	}
 	out.n = f.rows()
@@ -182,7 +182,7 @@ func (f *frame) has(name string) bool { return f.colIndex(name) >= 0 }
 
 // extend adds or replaces columns; each may use the ones before it.
 func (x *execution) extend(f *frame, op *extendOp, opName string) *frame {
-	f = x.dense(f, "Extend")
+	f = x.dense(f, opName)
 	out := &frame{schema: append([]ColumnSchema(nil), f.schema...), cols: append([]*column(nil), f.cols...), n: f.n}
 	for i, ne := range op.cols {
 		c := &compiler{x: x, f: out, op: opName, at: op.at}
@@ -195,7 +195,7 @@ func (x *execution) extend(f *frame, op *extendOp, opName string) *frame {
 			}
 			name = inferName(ce, ne.e, fallback)
 		}
-		col := x.evalColumn(out, ce, "Extend")
+		col := x.evalColumn(out, ce, opName)
 		if j := out.colIndex(name); j >= 0 {
 			out.schema[j], out.cols[j] = ColumnSchema{name, ce.typ}, col
 		} else {

@@ -57,14 +57,14 @@ func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int)
 	}
 	n, nk := f.rows(), len(kd)
 	if nk == 1 && (limit < 0 || limit >= n) {
-		return x.sortOneKey(f, kd[0])
+		return x.sortOneKey(f, kd[0], op)
 	}
 	var idx []int32
 	var vals []value // nk values per candidate; row idx[j] has vals[j*nk:]
 	if limit >= 0 && limit < n {
-		idx, vals = x.topRows(f, kd, limit)
+		idx, vals = x.topRows(f, kd, limit, op)
 	} else {
-		x.charge("Sort", int64(n)*(selBytes+int64(nk)*valueBytes))
+		x.charge(op, int64(n)*(selBytes+int64(nk)*valueBytes))
 		idx = make([]int32, n)
 		vals = make([]value, n*nk)
 		for j := 0; j < n; j++ {
@@ -79,7 +79,7 @@ func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int)
 	// The candidates' keys and the order are dropped on return; the new
 	// selection vector stays.
 	scratch := int64(len(idx)) * (2*selBytes + int64(nk)*valueBytes) // idx, order, vals
-	x.charge("Sort", 2*selBytes*int64(len(idx)))
+	x.charge(op, 2*selBytes*int64(len(idx)))
 	defer x.release(scratch)
 	order := make([]int32, len(idx)) // positions into idx/vals
 	for i := range order {
@@ -101,9 +101,9 @@ func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int)
 
 // topRows keeps the limit best rows in a max-heap whose root is the worst
 // kept row; it returns their logical indices and key values, unordered.
-func (x *execution) topRows(f *frame, kd []sortKeyInfo, limit int) ([]int32, []value) {
+func (x *execution) topRows(f *frame, kd []sortKeyInfo, limit int, op string) ([]int32, []value) {
 	nk := len(kd)
-	x.charge("Sort", int64(limit)*(selBytes+int64(nk)*valueBytes))
+	x.charge(op, int64(limit)*(selBytes+int64(nk)*valueBytes))
 	idx := make([]int32, 0, limit)
 	vals := make([]value, 0, limit*nk)
 	cur := make([]value, nk)
@@ -180,7 +180,7 @@ func (x *execution) take(f *frame, ne expr, op string) *frame {
 		return f
 	}
 	if f.sel == nil {
-		x.charge("Take", selBytes*int64(n))
+		x.charge("take", selBytes*int64(n))
 	}
 	return &frame{schema: f.schema, cols: f.cols, sel: f.firstIndices(n), n: f.n}
 }
@@ -202,7 +202,7 @@ func (x *execution) distinct(f *frame, op *distinctOp) *frame {
 // sortOneKey is the full sort by a single key, the common case (order by
 // TimeGenerated): the key is read once into a typed slice and compared
 // without going through value structs.
-func (x *execution) sortOneKey(f *frame, k sortKeyInfo) *frame {
+func (x *execution) sortOneKey(f *frame, k sortKeyInfo, op string) *frame {
 	n := f.rows()
 	keyBytes := int64(8)
 	if storageOf(k.t) == stStr {
@@ -211,7 +211,7 @@ func (x *execution) sortOneKey(f *frame, k sortKeyInfo) *frame {
 	// The nulls and keys are dropped on return; the order stays as the
 	// selection vector.
 	scratch := int64(n) * (1 + keyBytes)
-	x.charge("Sort", scratch+selBytes*int64(n))
+	x.charge(op, scratch+selBytes*int64(n))
 	defer x.release(scratch)
 	nulls := make([]bool, n)
 	var order []int32

@@ -14,7 +14,6 @@ func (x *execution) summarize(f *frame, op *summarizeOp) *frame {
 // aggregations, groups in order of first appearance.
 func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame {
 	c := &compiler{x: x, f: f, op: opName, at: op.at, byNames: map[string]bool{}}
-	opLabel := operatorName(opName) // in budget errors
 	// Names given explicitly (A = ..., or a plain column as a key) are
 	// declared: Kusto refuses a second declaration of the same name, while
 	// inferred names (count_, a bin key) get a numeric suffix instead.
@@ -123,7 +122,7 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 					cost += 2 * int64(len(v.s))
 					out.cols[i].appendValue(v)
 				}
-				x.charge(opLabel, cost)
+				x.charge(opName, cost)
 				ngroups++
 			}
 			g = int(gi)
@@ -150,7 +149,7 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 	for _, p := range posts {
 		pc := &compiler{x: x, f: out, op: opName, at: op.at}
 		ce := pc.compile(p.e)
-		out.cols[nkeys+p.at] = x.evalColumn(out, ce, opLabel)
+		out.cols[nkeys+p.at] = x.evalColumn(out, ce, opName)
 		out.schema[nkeys+p.at].Type = ce.typ
 	}
 	visible := len(out.schema) - len(hidden)

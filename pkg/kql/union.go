@@ -67,7 +67,7 @@ func (x *execution) union(in *frame, args unionArgs) *frame {
 	for _, f := range frames {
 		total += f.rows()
 	}
-	x.charge("Union", int64(total)*rowBytes(out.schema))
+	x.charge("union", int64(total)*rowBytes(out.schema))
 	for i, cs := range out.schema {
 		x.checkCancel() // a column of a large union takes a while to zero
 		out.cols[i] = newColumn(cs.Type, total)
