@@ -245,3 +245,22 @@ func demoClient(t testing.TB, h http.Handler) *azquery.LogsClient {
 	}
 	return c
 }
+
+// TestEngineRunawayQueryIsTheServicesPartialError: a query past the engine's memory budget gets
+// what Log Analytics answers for E_RUNAWAY_QUERY: 200, a PartialError whose EngineError carries the
+// engine's message and the HRESULT, and the result's columns with no rows.
+func TestEngineRunawayQueryIsTheServicesPartialError(t *testing.T) {
+	h := emulator.NewLogAnalyticsHandler(engineExecutor(demo.Table(engineNow)))
+	body := `{"query":"DeviceNetworkEvents | join kind=inner (DeviceNetworkEvents) on DeviceName | project DeviceName, RemotePort"}`
+	code, ans := post(t, h, "11111111-2222-3333-4444-555555555555", body)
+	text := mustJSON(ans)
+	if code != 200 || !strings.Contains(text, `"code":"PartialError"`) || !strings.Contains(text, `"code":"-2133196799"`) ||
+		!strings.Contains(text, "E_RUNAWAY_QUERY") || !strings.Contains(text, "'join' operator has exceeded the memory budget") {
+		t.Fatalf("%d %s", code, text)
+	}
+	tables := ans["tables"].([]any)
+	cols := tables[0].(map[string]any)["columns"].([]any)
+	if len(rows(t, ans)) != 0 || len(cols) != 2 || cols[1].(map[string]any)["type"] != "int" {
+		t.Errorf("want the columns and no rows: %s", mustJSON(tables[0]))
+	}
+}

@@ -39,6 +39,30 @@ func (r *Runner) Columns(ctx context.Context, req Request) ([]Column, error) {
 	return cols, nil
 }
 
+// TableColumns returns a table's columns: `T | take 0` answers with the columns and their KQL
+// types and no row, and needs only read access to the table.
+func (r *Runner) TableColumns(ctx context.Context, req Request, table string) ([]Column, error) {
+	res, err := r.send(ctx, req, table+" | take 0")
+	if err != nil {
+		return nil, err
+	}
+	f := primary(res.Frames)
+	var types []string
+	if f.Meta != nil {
+		if m, ok := f.Meta.Custom.(*loganalytics.FrameMeta); ok {
+			types = m.ColumnTypes
+		}
+	}
+	cols := make([]Column, len(f.Fields))
+	for i, fld := range f.Fields {
+		cols[i] = Column{Name: fld.Name, Type: fld.Type().ItemTypeString()}
+		if i < len(types) {
+			cols[i].Type = types[i]
+		}
+	}
+	return cols, nil
+}
+
 func text(f *data.Field, i int) string {
 	v, ok := f.ConcreteAt(i)
 	if !ok {

@@ -36,6 +36,10 @@ func (f *fakeQuerier) Query(_ context.Context, q loganalytics.Query) (*loganalyt
 	switch {
 	case strings.HasPrefix(q.KQL, "print "):
 		frame = data.NewFrame("PrimaryResult", data.NewField("HealthCheck", nil, []string{"ok"}))
+	case strings.HasSuffix(q.KQL, " | take 0"):
+		frame = fixture(func(int) bool { return false })
+		frame.Meta = &data.FrameMeta{ExecutedQueryString: q.KQL, Custom: &loganalytics.FrameMeta{ColumnTypes: []string{"datetime", "string", "string", "long"}}}
+		return &loganalytics.Result{Frames: data.Frames{frame}}, nil
 	case strings.HasSuffix(q.KQL, "| getschema"):
 		frame = data.NewFrame("PrimaryResult",
 			data.NewField("ColumnName", nil, []string{"TimeGenerated", "DeviceName", "InitiatingProcessFileName", "RemotePort"}),

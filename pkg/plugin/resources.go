@@ -37,7 +37,8 @@ func (d *Datasource) handleWorkspaces(w http.ResponseWriter, r *http.Request) {
 
 var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
 
-// handleSchema returns a table's columns and KQL types (GET /schema?table=DeviceNetworkEvents).
+// handleSchema returns a table's columns and KQL types (GET /schema?table=DeviceNetworkEvents), for
+// the KQL editor's completion.
 func (d *Datasource) handleSchema(w http.ResponseWriter, r *http.Request) {
 	table := r.URL.Query().Get("table")
 	if table == "" {
@@ -47,8 +48,17 @@ func (d *Datasource) handleSchema(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fmt.Errorf("%w: table must be a table name such as DeviceNetworkEvents (letters, digits and _)", querymodel.ErrInvalid))
 		return
 	}
+	if d.configErr != nil {
+		writeError(w, r, d.configErr)
+		return
+	}
 	q := &querymodel.Query{QueryType: querymodel.TypeKQL, KQL: table, TimeRangeMode: querymodel.TimeRangeQuery}
-	d.writeColumns(w, r, hunt.Request{Query: q}, map[string]any{"table": table})
+	cols, err := d.runner().TableColumns(r.Context(), hunt.Request{Query: q}, table)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"table": table, "columns": cols})
 }
 
 // fieldsBody is POST /fields: a query object (kql, timeRangeMode, workspaces) and the dashboard's
@@ -82,10 +92,6 @@ func (d *Datasource) handleFields(w http.ResponseWriter, r *http.Request) {
 		req.To = time.Now()
 		req.From = req.To.Add(-24 * time.Hour)
 	}
-	d.writeColumns(w, r, req, map[string]any{})
-}
-
-func (d *Datasource) writeColumns(w http.ResponseWriter, r *http.Request, req hunt.Request, out map[string]any) {
 	if d.configErr != nil {
 		writeError(w, r, d.configErr)
 		return
@@ -95,8 +101,7 @@ func (d *Datasource) writeColumns(w http.ResponseWriter, r *http.Request, req hu
 		writeError(w, r, err)
 		return
 	}
-	out["columns"] = cols
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, map[string]any{"columns": cols})
 }
 
 // handlePivots lists the pivots (GET /pivots), for the pivot picker and its descriptions.

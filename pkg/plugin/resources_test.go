@@ -41,7 +41,7 @@ func TestResourceSchema(t *testing.T) {
 	fq := &fakeQuerier{}
 	d := newTestDatasource(t, fq)
 	status, out := callResource(t, d, http.MethodGet, "schema?table=DeviceNetworkEvents", nil)
-	if status != 200 || fq.last().KQL != "DeviceNetworkEvents\n| getschema" || fq.last().Timespan != nil {
+	if status != 200 || fq.last().KQL != "DeviceNetworkEvents | take 0" || fq.last().Timespan != nil {
 		t.Fatalf("%d %v %q", status, out, fq.last().KQL)
 	}
 	cols := out["columns"].([]any)
