@@ -26,6 +26,12 @@ import (
 type EngineExecutor struct {
 	// Now is the clock for now() and ago() (default time.Now).
 	Now func() time.Time
+	// MaxMemory is each query's memory budget in bytes (kql.Options.MaxMemory; 0: the engine's
+	// default). A query past it gets the service's E_RUNAWAY_QUERY partial error.
+	MaxMemory int64
+	// Slots, when not nil, bounds the queries that run at once: a query waits for a slot (or for
+	// its context) before it runs, so that the engine's memory is at most len(Slots) budgets.
+	Slots chan struct{}
 
 	mu     sync.Mutex
 	def    *workspaceTables
@@ -151,9 +157,17 @@ func (e *EngineExecutor) Query(ctx context.Context, req Request) (*Result, error
 	if e.Now != nil {
 		now = e.Now
 	}
-	opts := kql.Options{Now: now()}
+	opts := kql.Options{Now: now(), MaxMemory: e.MaxMemory}
 	if req.HasTimespan() {
 		opts.Timespan = &kql.TimeRange{Start: req.Start, End: req.End}
+	}
+	if e.Slots != nil {
+		select {
+		case e.Slots <- struct{}{}:
+			defer func() { <-e.Slots }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	start := time.Now()
 	tables, err := db.Execute(ctx, req.Query, opts)

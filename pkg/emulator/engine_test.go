@@ -264,3 +264,21 @@ func TestEngineRunawayQueryIsTheServicesPartialError(t *testing.T) {
 		t.Errorf("want the columns and no rows: %s", mustJSON(tables[0]))
 	}
 }
+
+// TestEngineSlotsBoundConcurrency: with Slots, queries beyond the slots wait for one (and give up
+// with their context), so the engine never runs more at once.
+func TestEngineSlotsBoundConcurrency(t *testing.T) {
+	exec := engineExecutor(sampledata.Generate(sampledata.Config{Rows: 20000, Seed: 1, Now: engineNow}))
+	exec.Slots = make(chan struct{}, 1)
+	exec.Slots <- struct{}{} // the one slot is taken
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := exec.Query(ctx, emulator.Request{Query: "DeviceNetworkEvents | count"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a query without a slot: %v", err)
+	}
+	<-exec.Slots
+	res, err := exec.Query(context.Background(), emulator.Request{Query: "DeviceNetworkEvents | count"})
+	if err != nil || len(res.Tables) != 1 || len(exec.Slots) != 0 {
+		t.Fatalf("%v %d", err, len(exec.Slots))
+	}
+}
