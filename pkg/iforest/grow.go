@@ -1,6 +1,7 @@
 package iforest
 
 import (
+	"context"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -33,7 +34,7 @@ func (f *Forest) growTrees(x []float32, n, maxDepth int) error {
 			splitSeeds[i] = uint32(rs.Intn(randRMax))
 			// _generate_bagging_indices: features, then rows, from a fresh RandomState(seed).
 			rs.Seed(seed)
-			feats, err := sampler.Sample(&rs, f.nFeatures, f.maxFeatures, mtrand.Auto)
+			feats, err := sampler.Sample(context.Background(), &rs, int64(f.nFeatures), f.maxFeatures, mtrand.Auto)
 			if err != nil {
 				return fmt.Errorf("drawing the features of tree %d: %w", i, err)
 			}
@@ -42,7 +43,7 @@ func (f *Forest) growTrees(x []float32, n, maxDepth int) error {
 			for j, c := range feats {
 				t.features[j] = int32(c)
 			}
-			drawn, err := sampler.Sample(&rs, n, f.maxSamples, mtrand.Auto)
+			drawn, err := sampler.Sample(context.Background(), &rs, int64(n), f.maxSamples, mtrand.Auto)
 			if err != nil {
 				return fmt.Errorf("drawing the rows of tree %d: %w", i, err)
 			}
@@ -114,7 +115,7 @@ func fitTargetAt(seed uint32, n int, rows [][]int32) func(int32) float64 {
 		for word != 0 {
 			row := w*64 + bits.TrailingZeros64(word)
 			word &= word - 1
-			rs.Skip(2 * (row - last))
+			rs.Skip(int64(2 * (row - last)))
 			vals[k] = rs.RandomSample()
 			k++
 			last = row + 1
