@@ -1,6 +1,7 @@
 package anomaly
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -63,6 +64,11 @@ func forestConfig(o querymodel.Anomaly) iforest.Config {
 // ErrTooFewRows. The forest's warnings (max_samples above the number of rows) become warning
 // notices; the stats say how many rows were scored and flagged, and the forest's offset.
 func ScoreRows(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) {
+	return ScoreRowsContext(context.Background(), frame, opts)
+}
+
+// ScoreRowsContext is ScoreRows stopping soon after ctx ends, with ctx's error.
+func ScoreRowsContext(ctx context.Context, frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) {
 	if frame == nil {
 		return nil, invalid("no result to score: the query returned no table")
 	}
@@ -106,7 +112,7 @@ func ScoreRows(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) 
 	if err != nil {
 		return nil, err
 	}
-	labels, decision, err := forest.FitPredictDecision(x)
+	labels, decision, err := forest.FitPredictDecision(ctx, x)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func direct(t *testing.T, cols [][]int64, cfg iforest.Config) ([]int64, []float6
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels, dec, err := f.FitPredictDecision(x)
+	labels, dec, err := f.FitPredictDecision(t.Context(), x)
 	if err != nil {
 		t.Fatal(err)
 	}

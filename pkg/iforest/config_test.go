@@ -75,23 +75,23 @@ func TestFitAndScoreRejectBadInput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = f.Fit(tt.X)
+			err = f.Fit(t.Context(), tt.X)
 			if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Fit error %v, want ErrInvalidInput containing %q", err, tt.want)
 			}
 		})
 	}
 	f, _ := New(DefaultConfig())
-	if _, err := f.ScoreSamples(m(1, 1, 1)); !errors.Is(err, ErrNotFitted) {
+	if _, err := f.ScoreSamples(t.Context(), m(1, 1, 1)); !errors.Is(err, ErrNotFitted) {
 		t.Errorf("scoring before Fit: %v, want ErrNotFitted", err)
 	}
-	if err := f.Fit(m(4, 1, 1, 2, 3, 4)); err != nil {
+	if err := f.Fit(t.Context(), m(4, 1, 1, 2, 3, 4)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Predict(m(1, 2, 1, 2)); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "fitted with 1") {
+	if _, err := f.Predict(t.Context(), m(1, 2, 1, 2)); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "fitted with 1") {
 		t.Errorf("scoring 2 features on a 1-feature forest: %v", err)
 	}
-	if _, err := f.DecisionFunction(m(1, 1, math.NaN())); !errors.Is(err, ErrInvalidInput) {
+	if _, err := f.DecisionFunction(t.Context(), m(1, 1, math.NaN())); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("scoring NaN: %v", err)
 	}
 }
@@ -104,7 +104,7 @@ func TestMaxSamplesAboveRowsUsesRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	X, _ := MatrixFromCodes([]int64{1, 2, 3, 4, 5, 6, 7, 100})
-	if err := f.Fit(X); err != nil {
+	if err := f.Fit(t.Context(), X); err != nil {
 		t.Fatal(err)
 	}
 	if f.MaxSamples() != 8 {
@@ -120,7 +120,7 @@ func TestTinyFractionIsAnError(t *testing.T) {
 	c.MaxSamples = MaxSamplesFraction(0.1)
 	f, _ := New(c)
 	X, _ := MatrixFromCodes([]int64{1, 2, 3})
-	if err := f.Fit(X); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "gives no rows per tree") {
+	if err := f.Fit(t.Context(), X); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "must be in (0, 1] and give at least one of the 3 rows, but int(0.1 * 3) = 0") {
 		t.Errorf("Fit: %v", err)
 	}
 }

@@ -1,6 +1,9 @@
 package iforest
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // distinctRows groups equal feature vectors. Trees see only feature values,
 // so equal rows get equal scores: each distinct vector is scored once and
@@ -19,11 +22,11 @@ func (d *distinctRows) len() int { return len(d.counts) }
 // non-negative integers (label codes, frequencies).
 const denseCodeLimit = 1 << 20
 
-func dedupe(x []float32, cols int) *distinctRows {
+func dedupe(ctx context.Context, x []float32, cols int) (*distinctRows, error) {
 	n := len(x) / cols
 	d := &distinctRows{cols: cols, index: make([]int32, n)}
 	if cols == 1 && dedupeDense(d, x) {
-		return d
+		return d, nil
 	}
 	size := 16
 	for size < 2*n {
@@ -32,6 +35,11 @@ func dedupe(x []float32, cols int) *distinctRows {
 	table := make([]int32, size) // distinct id + 1; 0 = empty
 	mask := uint64(size - 1)
 	for i := 0; i < n; i++ {
+		if i%cancelEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		row := x[i*cols : i*cols+cols]
 		h := uint64(0x9e3779b97f4a7c15)
 		for _, v := range row {
@@ -56,7 +64,7 @@ func dedupe(x []float32, cols int) *distinctRows {
 			break
 		}
 	}
-	return d
+	return d, nil
 }
 
 func sameBits(a, b []float32) bool {

@@ -21,7 +21,7 @@ func TestToyOutliers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			labels, dec, err := f.FitPredictDecision(X)
+			labels, dec, err := f.FitPredictDecision(t.Context(), X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func TestConstantDataAllInliers(t *testing.T) {
 			c := DefaultConfig()
 			c.Contamination = tt.cont
 			f, _ := New(c)
-			labels, err := f.FitPredict(X)
+			labels, err := f.FitPredict(t.Context(), X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +100,7 @@ func TestSameResultForAnyWorkerCount(t *testing.T) {
 		c := DefaultConfig()
 		c.Workers = workers
 		f, _ := New(c)
-		labels, dec, err := f.FitPredictDecision(X)
+		labels, dec, err := f.FitPredictDecision(t.Context(), X)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,13 +132,13 @@ func TestLayeredAPI(t *testing.T) {
 	}
 	X, _ := MatrixFromCodes(codes)
 	f, _ := New(DefaultConfig())
-	labels, dec, err := f.FitPredictDecision(X)
+	labels, dec, err := f.FitPredictDecision(t.Context(), X)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scores, _ := f.ScoreSamples(X)
-	dec2, _ := f.DecisionFunction(X)
-	pred, _ := f.Predict(X)
+	scores, _ := f.ScoreSamples(t.Context(), X)
+	dec2, _ := f.DecisionFunction(t.Context(), X)
+	pred, _ := f.Predict(t.Context(), X)
 	flagged := 0
 	for i := range scores {
 		if dec2[i] != scores[i]-f.Offset() || dec[i] != dec2[i] {

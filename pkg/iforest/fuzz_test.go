@@ -44,7 +44,7 @@ func FuzzFitNeverPanics(f *testing.F) {
 			}
 			return
 		}
-		labels, dec, err := forest.FitPredictDecision(X)
+		labels, dec, err := forest.FitPredictDecision(t.Context(), X)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidInput) && !errors.Is(err, ErrInvalidConfig) {
 				t.Fatalf("Fit: unexpected error %v", err)

@@ -1,6 +1,7 @@
 package iforest
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -56,7 +57,7 @@ func MatrixFromCodes(cols ...[]int64) (Matrix, error) {
 // scoring (trees compare float32 features with float64 thresholds), and
 // rejects what check_array rejects: NaN, infinity, and values that overflow
 // float32.
-func toFloat32(X Matrix, wantCols int) ([]float32, error) {
+func toFloat32(ctx context.Context, X Matrix, wantCols int) ([]float32, error) {
 	if X.Cols < 1 || len(X.Data) != X.Rows*X.Cols {
 		return nil, fmt.Errorf("%w: matrix of %d rows x %d columns has %d values", ErrInvalidInput, X.Rows, X.Cols, len(X.Data))
 	}
@@ -65,6 +66,11 @@ func toFloat32(X Matrix, wantCols int) ([]float32, error) {
 	}
 	out := make([]float32, len(X.Data))
 	for i, v := range X.Data {
+		if i%cancelEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		f := float32(v)
 		if math.IsNaN(v) || math.IsInf(float64(f), 0) {
 			what := "NaN"

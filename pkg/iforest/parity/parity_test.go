@@ -187,7 +187,7 @@ func compareForest(t *testing.T, name string, X iforest.Matrix, p params, sf *sk
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels, decision, err := f.FitPredictDecision(X)
+	labels, decision, err := f.FitPredictDecision(t.Context(), X)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func compareForest(t *testing.T, name string, X iforest.Matrix, p params, sf *sk
 			tl.flagged++
 		}
 	}
-	scores, err := f.ScoreSamples(X)
+	scores, err := f.ScoreSamples(t.Context(), X)
 	if err != nil {
 		t.Fatal(err)
 	}
