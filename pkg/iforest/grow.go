@@ -35,6 +35,7 @@ func (f *Forest) growTrees(ctx context.Context, fr *trainFrame, maxDepth int) er
 	err := parallel(ctx, drawers, nEst, func() func(i int) error {
 		var rs mtrand.RandomState
 		var sampler mtrand.Sampler
+		var scratch []int64
 		return func(i int) error {
 			seed := uint32(seeds[i])
 			// _make_estimator: the tree's random_state, then its splitter's seed.
@@ -57,7 +58,10 @@ func (f *Forest) growTrees(ctx context.Context, fr *trainFrame, maxDepth int) er
 				return fmt.Errorf("drawing the rows of tree %d: %w", i, err)
 			}
 			p := slices.Clone(drawn)
-			slices.Sort(p) // the zero-weight trick leaves rows in ascending order
+			// The zero-weight trick leaves rows in ascending order.
+			if scratch, err = sortPositions(ctx, p, fr.n, scratch); err != nil {
+				return err
+			}
 			positions[i] = p
 			return nil
 		}
@@ -79,6 +83,9 @@ func (f *Forest) growTrees(ctx context.Context, fr *trainFrame, maxDepth int) er
 			b.x = growF32(b.x, len(s)*b.nf)
 			b.y = growF64(b.y, len(s))
 			for k, slot := range s {
+				if k%cancelEvery == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
 				b.y[k] = y[slot]
 				src := fr.x[int(vec[slot])*cols:]
 				dst := b.x[k*b.nf:]
@@ -101,7 +108,10 @@ func (f *Forest) growTrees(ctx context.Context, fr *trainFrame, maxDepth int) er
 // atDrawn returns fit's y and the vector index at each position some tree
 // drew, and for each tree the index of each of its rows in those lists.
 func (f *Forest) atDrawn(ctx context.Context, fr *trainFrame, positions [][]int64) (slots [][]int32, y []float64, vec []int32, err error) {
-	slots, drawn := drawnPositions(fr.n, positions)
+	slots, drawn, err := drawnPositions(ctx, fr.n, positions)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	y = make([]float64, len(drawn))
 	if err := mtrand.New(uint32(f.cfg.RandomState)).RandomSampleAt(ctx, drawn, y); err != nil {
 		return nil, nil, nil, err
@@ -117,8 +127,8 @@ func (f *Forest) atDrawn(ctx context.Context, fr *trainFrame, positions [][]int6
 // goes. When the population is small next to the draws (rows fitted as
 // rows), a bitmap of the population and its running popcounts do it in
 // linear time; otherwise (counts over billions of rows) the positions are
-// sorted.
-func drawnPositions(n int64, positions [][]int64) (slots [][]int32, drawn []int64) {
+// sorted. The loops look at ctx every cancelEvery positions.
+func drawnPositions(ctx context.Context, n int64, positions [][]int64) (slots [][]int32, drawn []int64, err error) {
 	total := 0
 	for _, p := range positions {
 		total += len(p)
@@ -148,30 +158,38 @@ func drawnPositions(n int64, positions [][]int64) (slots [][]int32, drawn []int6
 		for i, p := range positions {
 			s := make([]int32, len(p))
 			for k, v := range p {
+				if k%cancelEvery == 0 && ctx.Err() != nil {
+					return nil, nil, ctx.Err()
+				}
 				below := needed[v/64] & (1<<(v%64) - 1)
 				s[k] = rank[v/64] + int32(bits.OnesCount64(below))
 			}
 			slots[i], positions[i] = s, nil
 		}
-		return slots, drawn
+		return slots, drawn, nil
 	}
 	drawn = make([]int64, 0, total)
 	for _, p := range positions {
 		drawn = append(drawn, p...)
 	}
-	slices.Sort(drawn)
+	if _, err := sortPositions(ctx, drawn, n, nil); err != nil {
+		return nil, nil, err
+	}
 	drawn = slices.Compact(drawn)
 	for i, p := range positions {
 		s := make([]int32, len(p))
 		lo := 0
 		for k, v := range p { // p ascends: search only above the last hit
+			if k%cancelEvery == 0 && ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
 			j, _ := slices.BinarySearch(drawn[lo:], v)
 			lo += j
 			s[k] = int32(lo)
 		}
 		slots[i], positions[i] = s, nil
 	}
-	return slots, drawn
+	return slots, drawn, nil
 }
 
 // parallel runs task(i) for i in [0, n) on up to workers goroutines, each

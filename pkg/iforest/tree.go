@@ -98,8 +98,9 @@ type treeBuilder struct {
 }
 
 // cancelNodeRows: a node of at least this many rows looks at the context
-// before it is split; splitting it costs tens of microseconds, so a tree
-// of millions of rows stops within milliseconds of a cancel.
+// before it is split and between the passes over its rows; a pass over
+// the largest node the budget allows (4 million rows) takes a few
+// milliseconds, so a tree stops within milliseconds of a cancel.
 const cancelNodeRows = 1 << 12
 
 // grow builds a tree over the builder's sampled rows (already in ascending
@@ -148,10 +149,7 @@ func (b *treeBuilder) node(start, end, depth, nConstant int, impurity float64) {
 	t := b.t
 	id := len(t.nodes)
 	n := end - start
-	if n >= cancelNodeRows && !b.cancelled && b.ctx.Err() != nil {
-		b.cancelled = true
-	}
-	if b.cancelled {
+	if b.stopped(n) {
 		return
 	}
 	t.nodes = append(t.nodes, node{col: -1})
@@ -164,6 +162,9 @@ func (b *treeBuilder) node(start, end, depth, nConstant int, impurity float64) {
 	}
 	if depth < b.maxDepth && n >= 2 && !(impurity <= epsilon) {
 		sp := b.split(start, end, nConstant, impurity)
+		if b.cancelled {
+			return
+		}
 		// min_impurity_decrease = 0: improvement + EPSILON < 0 stops too.
 		if sp.pos < end && sp.improvement+epsilon < 0 {
 			b.impurityStops++
@@ -178,6 +179,16 @@ func (b *treeBuilder) node(start, end, depth, nConstant int, impurity float64) {
 	}
 	// A leaf: (nodes on the path) + c(n) - 1.0, as sklearn's depths term.
 	t.nodes[id].value = float64(float64(depth+1)+AveragePathLength(n)) - 1.0
+}
+
+// stopped reports whether the builder's context has ended, looking at it
+// only for nodes of at least cancelNodeRows rows; once it has, growing
+// stops and grow reports false.
+func (b *treeBuilder) stopped(rows int) bool {
+	if !b.cancelled && rows >= cancelNodeRows && b.ctx.Err() != nil {
+		b.cancelled = true
+	}
+	return b.cancelled
 }
 
 // splitResult is the SplitRecord scikit-learn's builder reads back.
@@ -253,6 +264,9 @@ func (b *treeBuilder) split(start, end, nKnownConstants int, impurity float64) s
 		}
 		fi--
 		features[fi], features[fj] = features[fj], features[fi]
+		if b.stopped(end - start) { // between the passes over a large node
+			return splitResult{pos: end}
+		}
 		thr := b.rng.uniform(float64(mn), float64(mx))
 		if thr == float64(mx) {
 			thr = float64(mn)
@@ -275,7 +289,7 @@ func (b *treeBuilder) split(start, end, nKnownConstants int, impurity float64) s
 	copy(features[:nKnownConstants], b.constFeatures[:nKnownConstants])
 	copy(b.constFeatures[nKnownConstants:nKnownConstants+nFound], features[nKnownConstants:nKnownConstants+nFound])
 	sp := splitResult{feature: feature, threshold: threshold, pos: pos, nConstants: nTotal}
-	if pos < end {
+	if pos < end && !b.stopped(end-start) {
 		b.childImpurity(&sp, start, end, sumTotal, sqTotal, impurity)
 	}
 	return sp

@@ -136,10 +136,9 @@ func (s *Sampler) Sample(ctx context.Context, r *RandomState, nPopulation int64,
 	s.out = out
 	switch method {
 	case PermutationMethod:
-		pool := growPool(s.pool, int(nPopulation))
-		s.pool = pool
-		for i := range pool {
-			pool[i] = int32(i)
+		pool, err := s.arange(ctx, nPopulation)
+		if err != nil {
+			return nil, err
 		}
 		if err := shuffle(ctx, r, pool); err != nil {
 			return nil, err
@@ -167,10 +166,9 @@ func (s *Sampler) Sample(ctx context.Context, r *RandomState, nPopulation int64,
 		}
 		return out, nil
 	case Pool:
-		pool := growPool(s.pool, int(nPopulation))
-		s.pool = pool
-		for i := range pool {
-			pool[i] = int32(i)
+		pool, err := s.arange(ctx, nPopulation)
+		if err != nil {
+			return nil, err
 		}
 		for i := range out {
 			if i%cancelEvery == 0 {
@@ -225,6 +223,20 @@ func grow(b []int64, n int) []int64 {
 		return make([]int64, n)
 	}
 	return b[:n]
+}
+
+// arange fills the pool with 0..n-1, the array that permutation shuffles.
+func (s *Sampler) arange(ctx context.Context, n int64) ([]int32, error) {
+	s.pool = growPool(s.pool, int(n))
+	for i := range s.pool {
+		if i%cancelEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		s.pool[i] = int32(i)
+	}
+	return s.pool, nil
 }
 
 func growPool(b []int32, n int) []int32 {

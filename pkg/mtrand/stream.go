@@ -19,7 +19,8 @@ func (r *RandomState) RandomSampleAt(ctx context.Context, positions []int64, dst
 	if len(dst) != len(positions) {
 		return fmt.Errorf("mtrand: %d positions but room for %d values", len(positions), len(dst))
 	}
-	next := int64(0) // the row whose first output is next in the stream
+	next := int64(0)      // the row whose first output is next in the stream
+	unchecked := int64(0) // outputs since ctx was last looked at
 	for k, p := range positions {
 		if p < 0 {
 			return fmt.Errorf("mtrand: positions must be >= 0, got %d", p)
@@ -27,25 +28,28 @@ func (r *RandomState) RandomSampleAt(ctx context.Context, positions []int64, dst
 		if p < next {
 			return fmt.Errorf("mtrand: positions must increase strictly, got %d after %d", p, next-1)
 		}
-		if err := r.skipContext(ctx, 2*(p-next)); err != nil {
-			return err
+		for gap := 2 * (p - next); ; {
+			if unchecked >= checkOutputs {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				unchecked = 0
+			}
+			if gap == 0 {
+				break
+			}
+			step := min(gap, checkOutputs-unchecked)
+			r.Skip(step)
+			gap -= step
+			unchecked += step
 		}
 		dst[k] = r.RandomSample()
+		unchecked += 2
 		next = p + 1
 	}
 	return nil
 }
 
-// skipContext is Skip, returning ctx's error if it ends first.
-func (r *RandomState) skipContext(ctx context.Context, k int64) error {
-	const chunk = 1 << 23 // outputs between two looks at ctx: about 10 ms
-	for k > chunk {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		r.Skip(chunk)
-		k -= chunk
-	}
-	r.Skip(k)
-	return nil
-}
+// checkOutputs is how many outputs RandomSampleAt steps over between two
+// looks at its context: about 2 ms.
+const checkOutputs = 1 << 21
