@@ -69,7 +69,7 @@ func (f *Forest) Warnings() []string { return slices.Clone(f.warnings) }
 // features, (wrapping ErrInvalidConfig) on a forest over the budget
 // MaxSampledRows, and returns ctx's error if ctx ends first.
 func (f *Forest) Fit(ctx context.Context, X Matrix) error {
-	_, err := f.fitRows(ctx, X)
+	_, err := f.fitRows(ctx, X, !f.cfg.Contamination.IsAuto())
 	return err
 }
 
@@ -86,7 +86,7 @@ func (f *Forest) FitPredict(ctx context.Context, X Matrix) ([]int64, error) {
 // are grown on the rows sorted by feature vector, so the answer is the
 // same for X in any row order.
 func (f *Forest) FitPredictDecision(ctx context.Context, X Matrix) (labels []int64, decision []float64, err error) {
-	s, err := f.fitRows(ctx, X)
+	s, err := f.fitRows(ctx, X, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,8 +156,9 @@ func (f *Forest) expand(s *scored) ([]int64, []float64) {
 	return labels, decision
 }
 
-// fitRows fits on the rows of X and scores them.
-func (f *Forest) fitRows(ctx context.Context, X Matrix) (*scored, error) {
+// fitRows fits on the rows of X and, if score (or offset_ needs them),
+// scores them; otherwise it returns nil scores.
+func (f *Forest) fitRows(ctx context.Context, X Matrix, score bool) (*scored, error) {
 	if X.Rows < 2 {
 		return nil, fmt.Errorf("%w: isolation forest needs at least 2 rows, got %d; widen the time range or the query", ErrInvalidInput, X.Rows)
 	}
@@ -178,6 +179,9 @@ func (f *Forest) fitRows(ctx context.Context, X Matrix) (*scored, error) {
 		if fr.order, err = canonicalOrder(ctx, X); err != nil {
 			return nil, err
 		}
+	}
+	if !score {
+		return nil, f.grow(ctx, fr, X.Cols, ms, warnings)
 	}
 	// Grouping equal rows does not depend on the trees: do it meanwhile.
 	type deduped struct {
@@ -222,20 +226,19 @@ func (f *Forest) grow(ctx context.Context, fr *trainFrame, cols, ms int, warning
 		return err
 	}
 	f.fitted = true
+	f.offset = -0.5 // contamination "auto"; scoreTraining sets the percentile otherwise
 	return nil
 }
 
 // scoreTraining scores the training vectors, weighted by their rows, and
-// sets offset_ from them.
+// sets offset_ from them unless contamination is "auto".
 func (f *Forest) scoreTraining(ctx context.Context, rows *distinctRows) (*scored, error) {
 	scores, err := f.scoreDistinct(ctx, rows)
 	if err != nil {
 		f.fitted = false
 		return nil, err
 	}
-	if f.cfg.Contamination.IsAuto() {
-		f.offset = -0.5
-	} else {
+	if !f.cfg.Contamination.IsAuto() {
 		f.offset = percentile(scores, rows.counts, 100.0*f.cfg.Contamination.Fraction())
 	}
 	return &scored{rows: rows, scores: scores}, nil

@@ -69,13 +69,14 @@ func compareRows(a, b []float64) int {
 // Label codes and frequencies (one column of small non-negative integers)
 // skip the hash.
 func canonicalOrder(ctx context.Context, X Matrix) ([]int32, error) {
+	if order, ok := denseOrder(X); ok {
+		return order, nil
+	}
 	n, cols := X.Rows, X.Cols
 	group := make([]int32, n) // row -> group of equal vectors (first seen first)
 	var reps []int32          // a row of each group
-	if !denseGroups(X, group, &reps) {
-		if err := hashGroups(ctx, X, group, &reps); err != nil {
-			return nil, err
-		}
+	if err := hashGroups(ctx, X, group, &reps); err != nil {
+		return nil, err
 	}
 	rank := make([]int32, len(reps)) // groups in sorted order
 	for g := range rank {
@@ -84,14 +85,12 @@ func canonicalOrder(ctx context.Context, X Matrix) ([]int32, error) {
 	row := func(r int32) []float64 { return X.Data[int(r)*cols : int(r)*cols+cols] }
 	slices.SortFunc(rank, func(a, b int32) int { return compareRows(row(reps[a]), row(reps[b])) })
 	start := make([]int32, len(reps)) // first position of each group
-	count := make([]int32, len(reps))
 	for _, g := range group {
-		count[g]++
+		start[g]++
 	}
 	next := int32(0)
 	for _, g := range rank {
-		start[g] = next
-		next += count[g]
+		next, start[g] = next+start[g], next
 	}
 	order := make([]int32, n)
 	for r, g := range group {
@@ -106,29 +105,34 @@ func canonicalOrder(ctx context.Context, X Matrix) ([]int32, error) {
 	return order, nil
 }
 
-// denseGroups groups one column of integers in [0, denseCodeLimit) by
-// value with an array; it reports false (doing nothing) otherwise.
-func denseGroups(X Matrix, group []int32, reps *[]int32) bool {
+// denseOrder is canonicalOrder for one column of integers in [0,
+// denseCodeLimit) (label codes, frequencies): a counting sort by value. It
+// reports false, doing nothing, for other data.
+func denseOrder(X Matrix) ([]int32, bool) {
 	if X.Cols != 1 {
-		return false
+		return nil, false
 	}
 	maxV := 0.0
 	for _, v := range X.Data {
 		if !(v >= 0 && v < denseCodeLimit) || v != math.Trunc(v) {
-			return false
+			return nil, false
 		}
 		maxV = max(maxV, v)
 	}
-	id := make([]int32, int(maxV)+1) // group + 1
-	for r, v := range X.Data {
-		s := &id[int(v)]
-		if *s == 0 {
-			*reps = append(*reps, int32(r))
-			*s = int32(len(*reps))
-		}
-		group[r] = *s - 1
+	start := make([]int32, int(maxV)+1) // first position of each value
+	for _, v := range X.Data {
+		start[int(v)]++
 	}
-	return true
+	next := int32(0)
+	for v, c := range start {
+		next, start[v] = next+c, next
+	}
+	order := make([]int32, X.Rows)
+	for r, v := range X.Data { // -0.0 counts as 0, as pandas sorts it
+		order[start[int(v)]] = int32(r)
+		start[int(v)]++
+	}
+	return order, true
 }
 
 // hashGroups groups rows of equal value (-0.0 with 0.0) with an
