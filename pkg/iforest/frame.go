@@ -67,7 +67,7 @@ func compareRows(a, b []float64) int {
 // sorted, and the rows placed by a counting pass in their original order,
 // so the cost is linear in the rows plus a sort of the distinct vectors.
 // Label codes and frequencies (one column of small non-negative integers)
-// skip the hash.
+// are counting-sorted by value directly.
 func canonicalOrder(ctx context.Context, X Matrix) ([]int32, error) {
 	if order, ok := denseOrder(X); ok {
 		return order, nil
