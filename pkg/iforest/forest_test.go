@@ -225,3 +225,30 @@ func TestKthAgainstSortedExpansion(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsSameForAnyWorkerCount: fitting from counts over more rows than
+// a bitmap covers (the sorted path) gives the same answer on 1 and 3
+// workers.
+func TestCountsSameForAnyWorkerCount(t *testing.T) {
+	vectors, _ := NewMatrix(5, 2, []float64{0, 0, 1, 0, 0, 1, 5, 5, 2, 2})
+	counts := []int64{70_000_000, 4_000_000, 100_000, 17, 50_000_000}
+	var ref []float64
+	for _, workers := range []int{1, 3} {
+		c := DefaultConfig()
+		c.Workers = workers
+		f, _ := New(c)
+		_, dec, err := f.FitPredictDecisionCounts(t.Context(), vectors, counts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref = dec
+			continue
+		}
+		for i := range dec {
+			if math.Float64bits(dec[i]) != math.Float64bits(ref[i]) {
+				t.Fatalf("%d workers: vector %d decision %x, 1 worker %x", workers, i, dec[i], ref[i])
+			}
+		}
+	}
+}
