@@ -8,17 +8,17 @@ import (
 
 // MaxSampledRows bounds n_estimators x max_samples_, the rows all the trees
 // of one fit are grown on, because one plugin process serves every user of
-// a Grafana server and a fit's memory and time grow with that product.
-// Each sampled row costs at most about 90 bytes while the forest is grown
-// (its position, fit's y and its feature values while its tree grows, and
-// up to two tree nodes with a scoring layout that is kept), so a fit at the
-// budget holds at most about 400 MiB and grows in about 2 s on this
-// project's 2-core machine; the figures are in
-// docs/benchmarks/iforest-counts.md. It admits the notebook's forest (100
-// trees x 256 rows = 25,600) 160 times over and the largest forest of
-// max_samples "auto" (10,000 trees x 256), while the query of issue 7
-// (10,000 trees x 100,000 rows, which took a process past 4 GiB) is
-// refused before any work.
+// a Grafana server and a fit's memory and time grow with that product: each
+// sampled row costs up to about 50 bytes while the forest grows (its
+// position, fit's y and its features while its tree grows, and the tree
+// nodes and scoring layout that are kept) and a few hundred nanoseconds of
+// growing. Measured at the budget on this project's 2-core machine
+// (docs/benchmarks/iforest-counts.md, distinct values, which grow the
+// largest trees): 1 to 4 CPU-seconds and at most about 210 MiB above the
+// input. It admits the notebook's forest (100 trees x 256 rows = 25,600)
+// 160 times over and the largest forest of max_samples "auto" (10,000
+// trees x 256), while the query of issue 7 (10,000 trees x 100,000 rows,
+// which took a process past 4 GiB) is refused before any work.
 const MaxSampledRows = 1 << 22
 
 // maxShuffledRows bounds the population of scikit-learn's permutation

@@ -10,9 +10,9 @@ import (
 // counts holds nothing of size n, but fit's y = uniform(size=n) is one
 // numpy stream that must be stepped through up to the last sampled row:
 // two Mersenne Twister outputs a row, about 2 ns a row on this project's
-// machine, so 2^35 (34 billion) rows cost about a minute of one core,
-// within Grafana's longest query timeout. A month of a large tenant's
-// DeviceNetworkEvents is a few billion rows.
+// machine (4 CPU-seconds for 2 billion rows), so 2^35 (34 billion) rows
+// cost about 70 CPU-seconds, within Grafana's longest query timeout. A
+// month of a large tenant's DeviceNetworkEvents is a few billion rows.
 const MaxCountedRows = 1 << 35
 
 // FitPredictDecisionCounts fits the forest on the rows that counts
