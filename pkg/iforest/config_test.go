@@ -68,6 +68,7 @@ func TestFitAndScoreRejectBadInput(t *testing.T) {
 		{"-Inf", m(2, 1, math.Inf(-1), 0), "row 0, feature 0 is infinite"},
 		{"float32 overflow", m(2, 1, 1e39, 0), "too large for float32"},
 		{"ragged", m(2, 2, 1, 2, 3), "has 3 values"},
+		{"rows x columns overflows", m(4, 1<<62+1, 1, 2, 3, 4), "has 4 values"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,6 +94,14 @@ func TestFitAndScoreRejectBadInput(t *testing.T) {
 	}
 	if _, err := f.DecisionFunction(t.Context(), m(1, 1, math.NaN())); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("scoring NaN: %v", err)
+	}
+}
+
+func TestNewMatrixRejectsBadShapes(t *testing.T) {
+	for _, tc := range []struct{ rows, cols, values int }{{2, 2, 3}, {-1, 1, 0}, {1, 0, 0}, {4, 1<<62 + 1, 4}} {
+		if _, err := NewMatrix(tc.rows, tc.cols, make([]float64, tc.values)); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "cannot hold") {
+			t.Errorf("NewMatrix(%d, %d, %d values): %v", tc.rows, tc.cols, tc.values, err)
+		}
 	}
 }
 
