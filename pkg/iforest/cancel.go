@@ -1,5 +1,7 @@
 package iforest
 
+import "context"
+
 // Cancellation: every public method that fits or scores takes a context and
 // returns its error soon after it ends, with no goroutine left running.
 // Loops over rows look at the context every cancelEvery rows, the workers
@@ -11,3 +13,9 @@ const (
 	cancelEvery = 1 << 16
 	cancelTrees = 64
 )
+
+// stopped is the look a loop takes at step i: whether ctx has ended,
+// checked every cancelEvery steps.
+func stopped(ctx context.Context, i int) bool {
+	return i%cancelEvery == 0 && ctx.Err() != nil
+}

@@ -28,25 +28,25 @@ type trainFrame struct {
 }
 
 // vectors writes the vector index of each position (ascending) to dst.
-func (t *trainFrame) vectors(positions []int64, dst []int32) {
-	switch {
-	case t.ends != nil:
-		k := 0 // positions ascend: walk the ends once
-		for i, p := range positions {
+func (t *trainFrame) vectors(ctx context.Context, positions []int64, dst []int32) error {
+	k := 0 // counts: positions ascend, so the ends are walked once
+	for i, p := range positions {
+		if stopped(ctx, i) {
+			return ctx.Err()
+		}
+		switch {
+		case t.ends != nil:
 			for t.ends[k] <= p {
 				k++
 			}
 			dst[i] = int32(k)
-		}
-	case t.order != nil:
-		for i, p := range positions {
+		case t.order != nil:
 			dst[i] = t.order[p]
-		}
-	default:
-		for i, p := range positions {
+		default:
 			dst[i] = int32(p)
 		}
 	}
+	return nil
 }
 
 // compareRows orders feature vectors as pandas' sort_values over several
@@ -69,8 +69,8 @@ func compareRows(a, b []float64) int {
 // Label codes and frequencies (one column of small non-negative integers)
 // are counting-sorted by value directly.
 func canonicalOrder(ctx context.Context, X Matrix) ([]int32, error) {
-	if order, ok := denseOrder(X); ok {
-		return order, nil
+	if order, ok, err := denseOrder(ctx, X); ok || err != nil {
+		return order, err
 	}
 	n, cols := X.Rows, X.Cols
 	group := make([]int32, n) // row -> group of equal vectors (first seen first)
@@ -94,10 +94,8 @@ func canonicalOrder(ctx context.Context, X Matrix) ([]int32, error) {
 	}
 	order := make([]int32, n)
 	for r, g := range group {
-		if r%cancelEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+		if stopped(ctx, r) {
+			return nil, ctx.Err()
 		}
 		order[start[g]] = int32(r)
 		start[g]++
@@ -108,14 +106,14 @@ func canonicalOrder(ctx context.Context, X Matrix) ([]int32, error) {
 // denseOrder is canonicalOrder for one column of integers in [0,
 // denseCodeLimit) (label codes, frequencies): a counting sort by value. It
 // reports false, doing nothing, for other data.
-func denseOrder(X Matrix) ([]int32, bool) {
+func denseOrder(ctx context.Context, X Matrix) ([]int32, bool, error) {
 	if X.Cols != 1 {
-		return nil, false
+		return nil, false, nil
 	}
 	maxV := 0.0
 	for _, v := range X.Data {
 		if !(v >= 0 && v < denseCodeLimit) || v != math.Trunc(v) {
-			return nil, false
+			return nil, false, nil
 		}
 		maxV = max(maxV, v)
 	}
@@ -129,10 +127,13 @@ func denseOrder(X Matrix) ([]int32, bool) {
 	}
 	order := make([]int32, X.Rows)
 	for r, v := range X.Data { // -0.0 counts as 0, as pandas sorts it
+		if stopped(ctx, r) {
+			return nil, true, ctx.Err()
+		}
 		order[start[int(v)]] = int32(r)
 		start[int(v)]++
 	}
-	return order, true
+	return order, true, nil
 }
 
 // hashGroups groups rows of equal value (-0.0 with 0.0) with an
@@ -146,10 +147,8 @@ func hashGroups(ctx context.Context, X Matrix, group []int32, reps *[]int32) err
 	table := make([]int32, size) // group + 1; 0 = empty
 	mask := uint64(size - 1)
 	for r := 0; r < n; r++ {
-		if r%cancelEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if stopped(ctx, r) {
+			return ctx.Err()
 		}
 		v := X.Data[r*cols : r*cols+cols]
 		h := uint64(0x9e3779b97f4a7c15)

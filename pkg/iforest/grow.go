@@ -83,7 +83,7 @@ func (f *Forest) growTrees(ctx context.Context, fr *trainFrame, maxDepth int) er
 			b.x = growF32(b.x, len(s)*b.nf)
 			b.y = growF64(b.y, len(s))
 			for k, slot := range s {
-				if k%cancelEvery == 0 && ctx.Err() != nil {
+				if stopped(ctx, k) {
 					return ctx.Err()
 				}
 				b.y[k] = y[slot]
@@ -117,7 +117,9 @@ func (f *Forest) atDrawn(ctx context.Context, fr *trainFrame, positions [][]int6
 		return nil, nil, nil, err
 	}
 	vec = make([]int32, len(drawn))
-	fr.vectors(drawn, vec)
+	if err := fr.vectors(ctx, drawn, vec); err != nil {
+		return nil, nil, nil, err
+	}
 	return slots, y, vec, nil
 }
 
@@ -137,7 +139,10 @@ func drawnPositions(ctx context.Context, n int64, positions [][]int64) (slots []
 	if n/64 <= int64(total) {
 		needed := make([]uint64, (n+63)/64)
 		for _, p := range positions {
-			for _, v := range p {
+			for k, v := range p {
+				if stopped(ctx, k) {
+					return nil, nil, ctx.Err()
+				}
 				needed[v/64] |= 1 << (v % 64)
 			}
 		}
@@ -150,6 +155,9 @@ func drawnPositions(ctx context.Context, n int64, positions [][]int64) (slots []
 		}
 		drawn = make([]int64, 0, count)
 		for w, word := range needed {
+			if stopped(ctx, w) {
+				return nil, nil, ctx.Err()
+			}
 			for word != 0 {
 				drawn = append(drawn, int64(w)*64+int64(bits.TrailingZeros64(word)))
 				word &= word - 1
@@ -158,7 +166,7 @@ func drawnPositions(ctx context.Context, n int64, positions [][]int64) (slots []
 		for i, p := range positions {
 			s := make([]int32, len(p))
 			for k, v := range p {
-				if k%cancelEvery == 0 && ctx.Err() != nil {
+				if stopped(ctx, k) {
 					return nil, nil, ctx.Err()
 				}
 				below := needed[v/64] & (1<<(v%64) - 1)
@@ -180,7 +188,7 @@ func drawnPositions(ctx context.Context, n int64, positions [][]int64) (slots []
 		s := make([]int32, len(p))
 		lo := 0
 		for k, v := range p { // p ascends: search only above the last hit
-			if k%cancelEvery == 0 && ctx.Err() != nil {
+			if stopped(ctx, k) {
 				return nil, nil, ctx.Err()
 			}
 			j, _ := slices.BinarySearch(drawn[lo:], v)

@@ -73,10 +73,8 @@ func toFloat32(ctx context.Context, X Matrix, wantCols int) ([]float32, error) {
 	}
 	out := make([]float32, len(X.Data))
 	for i, v := range X.Data {
-		if i%cancelEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+		if stopped(ctx, i) {
+			return nil, ctx.Err()
 		}
 		f := float32(v)
 		if math.IsNaN(v) || math.IsInf(float64(f), 0) {

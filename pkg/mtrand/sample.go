@@ -152,6 +152,11 @@ func (s *Sampler) Sample(ctx context.Context, r *RandomState, nPopulation int64,
 		return out, nil
 	case ReservoirSampling:
 		for i := range out {
+			if i%cancelEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
 			out[i] = int64(i)
 		}
 		for i := int64(nSamples); i < nPopulation; i++ {

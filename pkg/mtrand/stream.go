@@ -51,5 +51,5 @@ func (r *RandomState) RandomSampleAt(ctx context.Context, positions []int64, dst
 }
 
 // checkOutputs is how many outputs RandomSampleAt steps over between two
-// looks at its context: about 2 ms.
-const checkOutputs = 1 << 21
+// looks at its context: about a millisecond.
+const checkOutputs = 1 << 20
