@@ -312,3 +312,38 @@ func TestDrawnPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsOfRepeatedVectors: a vector listed twice (a count split in two,
+// as two float64 keys that one float32 vector stands for would be) gives
+// the same forest as its counts merged.
+func TestCountsOfRepeatedVectors(t *testing.T) {
+	merged, _ := NewMatrix(4, 1, []float64{3, 1, 2, 7})
+	mergedCounts := []int64{5000, 300, 20_000, 12}
+	split, _ := NewMatrix(6, 1, []float64{2, 3, 1, 2, 7, 3})
+	splitCounts := []int64{15_000, 4000, 300, 5000, 12, 1000}
+	fit := func(X Matrix, counts []int64) ([]int64, []float64, float64, []TreeInfo) {
+		f, _ := New(DefaultConfig())
+		l, d, err := f.FitPredictDecisionCounts(t.Context(), X, counts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l, d, f.Offset(), f.Trees()
+	}
+	ml, md, mo, mt := fit(merged, mergedCounts)
+	sl, sd, so, st := fit(split, splitCounts)
+	if mo != so {
+		t.Fatalf("offset %v merged, %v split", mo, so)
+	}
+	for i := range mt {
+		if !slices.Equal(mt[i].NNodeSamples, st[i].NNodeSamples) || !slices.Equal(mt[i].Threshold, st[i].Threshold) {
+			t.Fatalf("tree %d differs", i)
+		}
+	}
+	value := map[float64]int{3: 0, 1: 1, 2: 2, 7: 3}
+	for k, v := range split.Data {
+		m := value[v]
+		if sl[k] != ml[m] || sd[k] != md[m] {
+			t.Errorf("vector %v: split gives %d %v, merged %d %v", v, sl[k], sd[k], ml[m], md[m])
+		}
+	}
+}
