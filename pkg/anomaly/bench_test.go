@@ -1,6 +1,7 @@
 package anomaly_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -33,7 +34,7 @@ func BenchmarkScoreNotebook200k(b *testing.B) {
 			o.Output = output
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := anomaly.Score(frame, o); err != nil {
+				if _, err := anomaly.Score(context.Background(), frame, o); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -44,7 +45,7 @@ func BenchmarkScoreNotebook200k(b *testing.B) {
 		o.Search = &anomaly.Search{Column: "InitiatingProcessFileName", Value: "CHROME"}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := anomaly.Score(frame, o); err != nil {
+			if _, err := anomaly.Score(context.Background(), frame, o); err != nil {
 				b.Fatal(err)
 			}
 		}

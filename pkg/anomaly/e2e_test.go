@@ -72,7 +72,7 @@ func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
 		q, name := tc.q, tc.name
 		frame := query(t, q, querymodel.NotebookKQL)
 		opts := anomaly.NotebookOptions()
-		scored, err := anomaly.ScoreRows(frame, opts)
+		scored, err := anomaly.ScoreRows(context.Background(), frame, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func run(t testing.TB, frame *data.Frame, mut func(*anomaly.Options)) *data.Fram
 	t.Helper()
 	o := anomaly.NotebookOptions()
 	mut(&o)
-	out, err := anomaly.Score(frame, o)
+	out, err := anomaly.Score(context.Background(), frame, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -182,8 +182,9 @@ func rawAt(f *data.Field) func(int) (string, bool) {
 	}
 }
 
-// groupField groups a field's rows by value. With wantCodes it also returns each group's label
-// code, scikit-learn's LabelEncoder on what pandas would hold (see the package doc for nulls).
+// groupField groups a field's rows by value. With wantCodes it groups as the encoding sees values
+// and also returns each group's label code, scikit-learn's LabelEncoder on what pandas would hold
+// (see the package doc for nulls); without, it groups as a hunter reads them (a NaN is not a null).
 func groupField(f *data.Field, wantCodes bool) (groups, []int64, error) {
 	n := f.Len()
 	switch f.Type() {

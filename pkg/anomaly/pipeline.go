@@ -2,6 +2,7 @@ package anomaly
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"time"
 
@@ -17,10 +18,10 @@ type Pipeline struct {
 	Interval time.Duration
 }
 
-// Score is Pipeline{Options: opts}.Run(frame): the notebook's scoring of frame, searched and
+// Score is Pipeline{Options: opts}.Run(ctx, frame): the notebook's scoring of frame, searched and
 // shaped as opts says.
-func Score(frame *data.Frame, opts Options) (*data.Frame, error) {
-	return Pipeline{Options: opts}.Run(frame)
+func Score(ctx context.Context, frame *data.Frame, opts Options) (*data.Frame, error) {
+	return Pipeline{Options: opts}.Run(ctx, frame)
 }
 
 // Run scores every row of frame (ScoreRows), so that scores are the notebook's whatever the
@@ -41,8 +42,8 @@ func Score(frame *data.Frame, opts Options) (*data.Frame, error) {
 //   - anomaliesByValue: for alert rules, a numeric-long frame: the fields' values as text and
 //     Anomalies, one row per value with anomalous rows, sorted by value.
 //   - values: for template variables, the first field's anomalous values, most anomalous first.
-func (p Pipeline) Run(frame *data.Frame) (*data.Frame, error) {
-	scored, err := ScoreRows(frame, p.Options)
+func (p Pipeline) Run(ctx context.Context, frame *data.Frame) (*data.Frame, error) {
+	scored, err := ScoreRows(ctx, frame, p.Options)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package anomaly
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"maps"
 	"math"
@@ -27,7 +28,7 @@ type scoredRows struct {
 func scoreFixture(t *testing.T, n int, seed uint64) (*data.Frame, scoredRows) {
 	t.Helper()
 	in := eventsFrame(processes(n, seed))
-	s, err := ScoreRows(in, NotebookOptions())
+	s, err := ScoreRows(context.Background(), in, NotebookOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func scoreFixture(t *testing.T, n int, seed uint64) (*data.Frame, scoredRows) {
 
 func run(t *testing.T, in *data.Frame, mut func(*Options), interval time.Duration) *data.Frame {
 	t.Helper()
-	out, err := Pipeline{Options: opts(mut), Interval: interval}.Run(in)
+	out, err := Pipeline{Options: opts(mut), Interval: interval}.Run(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +221,7 @@ func TestOutputCountByValue(t *testing.T) {
 			o.Output = "countByValue"
 			o.Fields = []string{"InitiatingProcessFileName", "DeviceName"}
 		}
-		s, err := ScoreRows(in, opts(o))
+		s, err := ScoreRows(context.Background(), in, opts(o))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +288,7 @@ func TestOutputSeries(t *testing.T) {
 	}
 	// No time column.
 	noTime := data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, processes(50, 1)))
-	if _, err := Score(noTime, opts(func(o *Options) { o.Output = "series" })); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), "time column") {
+	if _, err := Score(context.Background(), noTime, opts(func(o *Options) { o.Output = "series" })); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), "time column") {
 		t.Errorf("series without time: %v", err)
 	}
 }
@@ -343,17 +344,17 @@ func TestSearch(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Score(in, opts(func(o *Options) { o.Search = &Search{Column: "Nope", Value: "x"} })); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), `search column "Nope"`) {
+	if _, err := Score(context.Background(), in, opts(func(o *Options) { o.Search = &Search{Column: "Nope", Value: "x"} })); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), `search column "Nope"`) {
 		t.Errorf("unknown search column: %v", err)
 	}
-	if _, err := Score(in, opts(func(o *Options) { o.Output = "histogram" })); !errors.Is(err, ErrInvalid) {
+	if _, err := Score(context.Background(), in, opts(func(o *Options) { o.Output = "histogram" })); !errors.Is(err, ErrInvalid) {
 		t.Errorf("unknown output: %v", err)
 	}
 }
 
 func TestAnomalousValues(t *testing.T) {
 	in, r := scoreFixture(t, 3000, 16)
-	s, err := ScoreRows(in, NotebookOptions())
+	s, err := ScoreRows(context.Background(), in, NotebookOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +391,7 @@ func TestAnomalousValues(t *testing.T) {
 		vals[i] = ptr(names[i])
 	}
 	vals[7], vals[8] = nil, ptr("")
-	sn, err := ScoreRows(data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, vals)), opts(func(o *Options) { o.Forest.Contamination = iforest.ContaminationFraction(0.5) }))
+	sn, err := ScoreRows(context.Background(), data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, vals)), opts(func(o *Options) { o.Forest.Contamination = iforest.ContaminationFraction(0.5) }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +410,7 @@ func TestAnomalousValues(t *testing.T) {
 // nothing and an alert on count reads 0.
 func TestOutputsOfNothing(t *testing.T) {
 	for _, output := range []string{"rows", "anomalies", "top", "count", "countByValue", "series"} {
-		out, err := Score(eventsFrame(nil), opts(func(o *Options) { o.Output = output }))
+		out, err := Score(context.Background(), eventsFrame(nil), opts(func(o *Options) { o.Output = output }))
 		if err != nil {
 			t.Errorf("%s: %v", output, err)
 			continue
@@ -435,11 +436,11 @@ func TestSeriesNullTimes(t *testing.T) {
 		}
 	}
 	in := data.NewFrame("t", data.NewField("TimeGenerated", nil, times), data.NewField("InitiatingProcessFileName", nil, names))
-	s, err := Pipeline{Options: opts(func(o *Options) { o.Output = "series"; o.Forest.Contamination = iforest.ContaminationFraction(0.5) }), Interval: time.Hour}.Run(in)
+	s, err := Pipeline{Options: opts(func(o *Options) { o.Output = "series"; o.Forest.Contamination = iforest.ContaminationFraction(0.5) }), Interval: time.Hour}.Run(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scored, err := ScoreRows(in, opts(func(o *Options) { o.Forest.Contamination = iforest.ContaminationFraction(0.5) }))
+	scored, err := ScoreRows(context.Background(), in, opts(func(o *Options) { o.Forest.Contamination = iforest.ContaminationFraction(0.5) }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,12 +464,12 @@ func TestSeriesNullTimes(t *testing.T) {
 func TestSearchInvalidRegex(t *testing.T) {
 	in, _ := scoreFixture(t, 300, 3)
 	for _, v := range []string{"a.exe(", "[", `(?<=x)y`} {
-		_, err := Score(in, opts(func(o *Options) { o.Search = &Search{Column: "InitiatingProcessFileName", Value: v} }))
+		_, err := Score(context.Background(), in, opts(func(o *Options) { o.Search = &Search{Column: "InitiatingProcessFileName", Value: v} }))
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "is not a regular expression") || !strings.Contains(err.Error(), `"text"`) {
 			t.Errorf("%q: %v", v, err)
 		}
 	}
-	_, err := Score(in, opts(func(o *Options) { o.Search = &Search{Column: "DeviceName", Value: "x", Mode: "glob"} }))
+	_, err := Score(context.Background(), in, opts(func(o *Options) { o.Search = &Search{Column: "DeviceName", Value: "x", Mode: "glob"} }))
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `search mode "glob" is not known`) {
 		t.Errorf("unknown mode: %v", err)
 	}
@@ -488,7 +489,7 @@ func TestCountByValueKeepsNullApartFromNaN(t *testing.T) {
 			vals[i] = ptr(float64(i % 7))
 		}
 	}
-	c, err := Score(data.NewFrame("t", data.NewField("Bytes", nil, vals)), opts(func(o *Options) { o.Fields = []string{"Bytes"}; o.Output = "countByValue" }))
+	c, err := Score(context.Background(), data.NewFrame("t", data.NewField("Bytes", nil, vals)), opts(func(o *Options) { o.Fields = []string{"Bytes"}; o.Output = "countByValue" }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -518,13 +519,13 @@ func TestSeriesRefusesSpansItCannotRepresent(t *testing.T) {
 	}
 	times[199] = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 	in := data.NewFrame("t", data.NewField("TimeGenerated", nil, times), data.NewField("InitiatingProcessFileName", nil, names))
-	_, err := Score(in, opts(func(o *Options) { o.Output = "series" }))
+	_, err := Score(context.Background(), in, opts(func(o *Options) { o.Output = "series" }))
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "292 years") || !strings.Contains(err.Error(), "1800-01-01") {
 		t.Errorf("got %v", err)
 	}
 	times[199] = time.Date(2080, 1, 1, 0, 0, 0, 0, time.UTC) // 280 years: fine, widened buckets
 	in = data.NewFrame("t", data.NewField("TimeGenerated", nil, times), data.NewField("InitiatingProcessFileName", nil, names))
-	s, err := Score(in, opts(func(o *Options) { o.Output = "series" }))
+	s, err := Score(context.Background(), in, opts(func(o *Options) { o.Output = "series" }))
 	if err != nil {
 		t.Fatalf("280 years: %v", err)
 	}

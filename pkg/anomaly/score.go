@@ -1,6 +1,7 @@
 package anomaly
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -27,7 +28,9 @@ const (
 // An empty frame is not an error: the three fields are appended empty, with a notice. One row is
 // ErrTooFewRows. The forest's warnings (max_samples above the number of rows) become warning
 // notices; the stats say how many rows were scored and flagged, and the forest's offset.
-func ScoreRows(frame *data.Frame, opts Options) (*data.Frame, error) {
+//
+// Scoring stops soon after ctx ends, with ctx's error.
+func ScoreRows(ctx context.Context, frame *data.Frame, opts Options) (*data.Frame, error) {
 	if frame == nil {
 		return nil, invalid("no result to score: the query returned no table")
 	}
@@ -68,7 +71,7 @@ func ScoreRows(frame *data.Frame, opts Options) (*data.Frame, error) {
 	if err != nil {
 		return nil, err
 	}
-	labels, decision, err := forest.FitPredictDecision(x)
+	labels, decision, err := forest.FitPredictDecision(ctx, x)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +94,9 @@ func ScoreRows(frame *data.Frame, opts Options) (*data.Frame, error) {
 // encode is the notebook's le.fit_transform(df[field]) (label), or each row's value count
 // (frequency: rows of equal value, nulls counted together).
 func encode(f *data.Field, encoding string) ([]int64, error) {
-	g, codeOf, err := groupField(f, encoding == EncodingLabel)
+	// The encoding's grouping (wantCodes), also for frequency: a missing number is NaN to pandas,
+	// so null and NaN rows count together.
+	g, codeOf, err := groupField(f, true)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package anomaly
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -64,7 +65,7 @@ func direct(t *testing.T, cols [][]int64, cfg iforest.Config) ([]int64, []float6
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels, dec, err := f.FitPredictDecision(x)
+	labels, dec, err := f.FitPredictDecision(t.Context(), x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestScoreRowsMatchesIforest(t *testing.T) {
 			in := eventsFrame(names)
 			in.Fields[3] = data.NewField("RemotePort", nil, ports)
 			before := len(in.Fields)
-			got, err := ScoreRows(in, tc.opts)
+			got, err := ScoreRows(context.Background(), in, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -230,7 +231,7 @@ func TestScoreRowsNullableString(t *testing.T) {
 		pandas[i] = n
 	}
 	frame := data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, vals))
-	got, err := ScoreRows(frame, NotebookOptions())
+	got, err := ScoreRows(context.Background(), frame, NotebookOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestScoreRowsReplacesExistingFields(t *testing.T) {
 		data.NewField("InitiatingProcessFileName", nil, names),
 		data.NewField("Outlier", nil, make([]bool, len(names))),
 	)
-	got, err := ScoreRows(in, NotebookOptions())
+	got, err := ScoreRows(context.Background(), in, NotebookOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +268,7 @@ func TestScoreRowsReplacesExistingFields(t *testing.T) {
 	}
 	// Scoring the field named Outlier itself reads it before replacing it.
 	in2 := data.NewFrame("t", data.NewField("Outlier", nil, names))
-	got2, err := ScoreRows(in2, opts(func(o *Options) { o.Fields = []string{"Outlier"} }))
+	got2, err := ScoreRows(context.Background(), in2, opts(func(o *Options) { o.Fields = []string{"Outlier"} }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +280,7 @@ func TestScoreRowsReplacesExistingFields(t *testing.T) {
 
 func TestScoreRowsEdgeCases(t *testing.T) {
 	empty := eventsFrame(nil)
-	got, err := ScoreRows(empty, NotebookOptions())
+	got, err := ScoreRows(context.Background(), empty, NotebookOptions())
 	if err != nil {
 		t.Fatalf("empty frame: %v", err)
 	}
@@ -289,7 +290,7 @@ func TestScoreRowsEdgeCases(t *testing.T) {
 	if len(got.Meta.Notices) != 1 || !strings.Contains(got.Meta.Notices[0].Text, "no rows") {
 		t.Errorf("empty frame notices: %+v", got.Meta.Notices)
 	}
-	if c, err := Score(empty, opts(func(o *Options) { o.Output = "count" })); err != nil || c.Fields[0].At(0).(int64) != 0 {
+	if c, err := Score(context.Background(), empty, opts(func(o *Options) { o.Output = "count" })); err != nil || c.Fields[0].At(0).(int64) != 0 {
 		t.Errorf("count of nothing: %v", err)
 	}
 
@@ -317,7 +318,7 @@ func TestScoreRowsEdgeCases(t *testing.T) {
 			NotebookOptions(), nil, nil}, // enums are numbers: no error
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			_, err := ScoreRows(tc.frame, tc.opts)
+			_, err := ScoreRows(context.Background(), tc.frame, tc.opts)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("unexpected error %v", err)

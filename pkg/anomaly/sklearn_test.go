@@ -1,6 +1,7 @@
 package anomaly_test
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -135,7 +136,7 @@ func TestScikitLearnParity(t *testing.T) {
 		t.Run(tc.desc, func(t *testing.T) {
 			o := anomaly.NotebookOptions()
 			tc.mut(&o)
-			scored, err := anomaly.ScoreRows(tc.frame, o)
+			scored, err := anomaly.ScoreRows(context.Background(), tc.frame, o)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -77,7 +77,7 @@ func (r *Runner) anomaly(ctx context.Context, req Request) (data.Frames, error) 
 	if err != nil {
 		return nil, err
 	}
-	out, err := anomaly.Pipeline{Options: req.Query.Anomaly, Interval: req.Interval}.Run(primary(frames))
+	out, err := anomaly.Pipeline{Options: req.Query.Anomaly, Interval: req.Interval}.Run(ctx, primary(frames))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (r *Runner) pivot(ctx context.Context, req Request) (data.Frames, error) {
 		if err != nil {
 			return nil, err
 		}
-		scored, err := anomaly.ScoreRows(primary(frames), req.Query.Anomaly)
+		scored, err := anomaly.ScoreRows(ctx, primary(frames), req.Query.Anomaly)
 		if err != nil {
 			return nil, err
 		}

@@ -33,6 +33,38 @@ type Config struct {
 	// Workers is the number of goroutines used to grow trees and score rows;
 	// 0 means runtime.GOMAXPROCS(0). Results are identical for every value.
 	Workers int
+	// RowOrder is the order of the rows the trees are grown on: AsReturned
+	// (the zero value, scikit-learn's answer on the rows as given) or
+	// Canonical (the rows as if stably sorted by feature vector, so that the
+	// answer depends only on how many rows carry each vector).
+	RowOrder RowOrder
+}
+
+// RowOrder says which order of the rows a fit samples from. Trees sample
+// row positions, so the same rows in another order grow other trees.
+type RowOrder int
+
+const (
+	// AsReturned fits the rows in the order given: exactly scikit-learn's
+	// fit on X.
+	AsReturned RowOrder = iota
+	// Canonical fits the rows as if stably sorted by their feature vectors,
+	// lexicographically over the columns (pandas'
+	// df.sort_values(columns, kind="stable")): exactly scikit-learn's fit
+	// on the sorted frame. Results still come back in the caller's row
+	// order.
+	Canonical
+)
+
+// String names the order as the query model does.
+func (o RowOrder) String() string {
+	switch o {
+	case AsReturned:
+		return "asReturned"
+	case Canonical:
+		return "canonical"
+	}
+	return fmt.Sprintf("RowOrder(%d)", int(o))
 }
 
 // MaxSamples is the max_samples parameter: "auto", an int or a float.
@@ -143,6 +175,9 @@ func (c Config) validate() error {
 	}
 	if c.Workers < 0 {
 		return &ParamError{"workers", c.Workers, "must be >= 0 (0 = all cores)"}
+	}
+	if c.RowOrder != AsReturned && c.RowOrder != Canonical {
+		return fmt.Errorf("%w: row order must be AsReturned or Canonical, got %v", ErrInvalidConfig, c.RowOrder)
 	}
 	return nil
 }

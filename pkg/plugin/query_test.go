@@ -79,7 +79,7 @@ func expectedFlags(t *testing.T) []int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels, _, err := f.FitPredictDecision(x)
+	labels, _, err := f.FitPredictDecision(t.Context(), x)
 	if err != nil {
 		t.Fatal(err)
 	}
