@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,9 +21,15 @@ import (
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
-// binary is the command, built once for the package's tests: they run it as a user or a script
-// would, and read its exit code, standard output and standard error.
-var binary string
+// binary is the command, built once, on first use, for the package's tests that run it as a user
+// or a script would, reading its exit code, standard output and standard error.
+var binary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+var buildDir string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "hunt-test-")
@@ -30,17 +37,25 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "hunt")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "FAIL: building the command:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	buildDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+func built(t *testing.T) string {
+	t.Helper()
+	binary.once.Do(func() {
+		binary.path = filepath.Join(buildDir, "hunt")
+		out, err := exec.Command("go", "build", "-o", binary.path, ".").CombinedOutput()
+		if err != nil {
+			binary.err = fmt.Errorf("building the command: %v\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
+	}
+	return binary.path
 }
 
 // result is one run of the command.
@@ -52,7 +67,7 @@ type result struct {
 // hunt runs the command with args and the environment env (added to this process's).
 func hunt(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(built(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
