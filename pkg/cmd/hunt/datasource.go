@@ -86,15 +86,15 @@ func (ds datasource) instanceSettings() backend.DataSourceInstanceSettings {
 // dataQuery is the query as /api/ds/query hands it to a plugin: the model with Grafana's keys
 // (refId, datasource, intervalMs, maxDataPoints) and the time range.
 func (r request) dataQuery(ds datasource) (backend.DataQuery, error) {
-	model := map[string]any{
-		"refId":         refID,
-		"datasource":    map[string]string{"type": plugin.ID, "uid": ds.UID},
-		"intervalMs":    r.interval.Milliseconds(),
-		"maxDataPoints": maxDataPoints,
-	}
+	model := map[string]any{}
 	for k, v := range r.model {
 		model[k] = v
 	}
+	// Grafana's own keys, whatever a saved panel's model says: this request's.
+	model["refId"] = refID
+	model["datasource"] = map[string]string{"type": plugin.ID, "uid": ds.UID}
+	model["intervalMs"] = r.interval.Milliseconds()
+	model["maxDataPoints"] = maxDataPoints
 	raw, err := json.Marshal(model)
 	if err != nil {
 		return backend.DataQuery{}, fmt.Errorf("the query model cannot be encoded: %w", err)

@@ -414,6 +414,29 @@ func TestUnreachableWorkspace(t *testing.T) {
 	}
 }
 
+// TestInterrupted: SIGINT during a query (here one that keeps retrying an unreachable workspace)
+// stops the command with exit 130.
+func TestInterrupted(t *testing.T) {
+	w := startWorkspace(t)
+	file := settingsFile(t, "https://"+closedPort(t)+"/v1", w.url+"/")
+	cmd := exec.Command(built(t), "-settings", file, "-datasource", "sentinel")
+	cmd.Env = append(os.Environ(), workspaceEnv(w)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "hunt: interrupted") {
+		t.Errorf("%v\n%s", err, stderr.String())
+	}
+}
+
 // closedPort is a loopback address nothing listens on.
 func closedPort(t *testing.T) string {
 	t.Helper()
