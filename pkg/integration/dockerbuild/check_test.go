@@ -86,9 +86,11 @@ func loadDockerignore(root string) (*patternmatcher.PatternMatcher, error) {
 }
 
 // checkSources: every path copied from the build context exists in the repository and reaches the
-// context; every stage copied from exists.
+// context, every link in what a stage copies points at something the stage copies too, and every
+// stage copied from exists.
 func checkSources(p *problems, r *repo, d *dockerfile, ignore *patternmatcher.PatternMatcher) {
 	for _, s := range d.stages {
+		var copied []string // context paths the stage copies, relative to the root
 		for _, c := range s.copies {
 			if c.from != "" {
 				if d.stageNamed(c.from) == nil {
@@ -107,29 +109,68 @@ func checkSources(p *problems, r *repo, d *dockerfile, ignore *patternmatcher.Pa
 					p.add("Dockerfile: COPY %s: no such path in the repository", src)
 				}
 				for _, m := range matches {
+					mrel, _ := filepath.Rel(r.root, m)
+					copied = append(copied, filepath.ToSlash(mrel))
 					for _, left := range ignoredUnder(r.root, m, ignore) {
 						p.add("Dockerfile: COPY %s: .dockerignore leaves %s out of the build context", src, left)
 					}
 				}
 			}
 		}
+		for _, c := range copied {
+			for link, target := range linksUnder(r.root, c) {
+				if target == "" || target == ".." || strings.HasPrefix(target, "../") {
+					p.add("Dockerfile: stage %s copies %s, a link that points outside the build context", s.name, link)
+					continue
+				}
+				covered := slices.ContainsFunc(copied, func(x string) bool { return target == x || strings.HasPrefix(target, x+"/") })
+				if !covered {
+					p.add("Dockerfile: stage %s copies %s, a link to %s, which the stage does not copy", s.name, link, target)
+				}
+			}
+		}
 	}
+}
+
+// linksUnder maps each symbolic link at or below the context path rel to the context path it
+// points at ("" when it points outside the context, which Docker cannot copy).
+func linksUnder(root, rel string) map[string]string {
+	out := map[string]string{}
+	resolved, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(rel))) // the tests' mirrors link top-level entries
+	if err != nil {
+		return out
+	}
+	_ = filepath.WalkDir(resolved, func(q string, d os.DirEntry, err error) error {
+		if err != nil || d.Type()&os.ModeSymlink == 0 {
+			return err
+		}
+		sub, _ := filepath.Rel(resolved, q)
+		link := path.Join(rel, filepath.ToSlash(sub))
+		target, err := os.Readlink(q)
+		if err != nil || filepath.IsAbs(target) {
+			out[link] = ""
+			return nil
+		}
+		out[link] = path.Join(path.Dir(link), filepath.ToSlash(target))
+		return nil
+	})
+	return out
 }
 
 // ignoredUnder lists what .dockerignore leaves out of the context at or below p (a directory's
 // excluded entries, not their contents), as slash paths relative to root.
 func ignoredUnder(root, p string, ignore *patternmatcher.PatternMatcher) []string {
 	top, _ := filepath.Rel(root, p)
-	real, err := filepath.EvalSymlinks(p) // the tests' mirrored checkouts link to the real one
+	resolved, err := filepath.EvalSymlinks(p) // the tests' mirrored checkouts link to the real one
 	if err != nil {
 		return nil
 	}
 	var out []string
-	_ = filepath.WalkDir(real, func(q string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(resolved, func(q string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		sub, _ := filepath.Rel(real, q)
+		sub, _ := filepath.Rel(resolved, q)
 		rel := path.Join(filepath.ToSlash(top), filepath.ToSlash(sub))
 		if excluded, _ := ignore.MatchesOrParentMatches(rel); excluded {
 			out = append(out, rel)

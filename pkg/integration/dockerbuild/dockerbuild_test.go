@@ -55,6 +55,8 @@ func TestCheckCatchesDrift(t *testing.T) {
 			"COPY provisioning/: no such path in the repository"},
 		{".dockerignore leaves a copied path out", appendTo(".dockerignore", "\nsrc/img\n"),
 			"COPY src/: .dockerignore leaves src/img out of the build context"},
+		{"a link's target is not copied", replaceIn("Dockerfile", "COPY plugin.json tsconfig.json LICENSE", "COPY tsconfig.json LICENSE"),
+			"copies src/plugin.json, a link to plugin.json, which the stage does not copy"},
 		{"the whole context is copied", replaceIn("Dockerfile", "COPY pkg/ pkg/", "COPY . ."),
 			"COPY . copies the whole build context"},
 		{"the frontend build command drifts", replaceIn("Dockerfile", "RUN npm run build", "RUN npm run dev"),
