@@ -71,14 +71,18 @@ type Search struct {
 	Mode string
 }
 
-// NotebookOptions returns the notebook's settings, the defaults of every anomaly query:
-// InitiatingProcessFileName, label encoding, IsolationForest(n_estimators=100, contamination=0.01,
-// random_state=42) with max_samples "auto", output rows, top 10.
+// NotebookOptions returns the defaults of every anomaly query: the notebook's settings
+// (InitiatingProcessFileName, label encoding, IsolationForest(n_estimators=100, contamination=0.01,
+// random_state=42) with max_samples "auto"), output rows, top 10, scored in canonical row order so
+// that the answer does not depend on the order Log Analytics returns the rows in (iforest.Canonical:
+// scikit-learn's exact answer on the rows stably sorted by their encoded values).
 func NotebookOptions() Options {
+	forest := iforest.DefaultConfig()
+	forest.RowOrder = iforest.Canonical
 	return Options{
 		Fields:   []string{DefaultField},
 		Encoding: EncodingLabel,
-		Forest:   iforest.DefaultConfig(),
+		Forest:   forest,
 		Output:   OutputRows,
 		TopN:     10,
 	}

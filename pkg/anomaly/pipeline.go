@@ -50,14 +50,24 @@ func (p Pipeline) Run(ctx context.Context, frame *data.Frame) (*data.Frame, erro
 	return shape(scored, p.Options, p.Interval)
 }
 
-// scores are the scored frame's Anomaly and Anomaly_Score columns.
+// scores are the scored frame's Anomaly and Anomaly_Score columns, and, for a frame of counts
+// (ScoreCounts), how many rows each of its rows stands for.
 type scores struct {
 	labels   *data.Field
 	decision *data.Field
+	counts   []int64 // nil: each row is one row
 }
 
 func (s scores) flagged(i int) bool  { return *s.labels.PointerAt(i).(*int64) < 0 }
 func (s scores) score(i int) float64 { return *s.decision.PointerAt(i).(*float64) }
+
+// weight is the number of rows row i stands for.
+func (s scores) weight(i int) int64 {
+	if s.counts == nil {
+		return 1
+	}
+	return s.counts[i]
+}
 
 func scoresOf(scored *data.Frame) (scores, bool) {
 	l, _ := scored.FieldByName(FieldAnomaly)
@@ -65,7 +75,18 @@ func scoresOf(scored *data.Frame) (scores, bool) {
 	if l == nil || d == nil || l.Type() != data.FieldTypeInt64 || d.Type() != data.FieldTypeFloat64 || l.Len() != d.Len() {
 		return scores{}, false
 	}
-	return scores{l, d}, true
+	sc := scores{labels: l, decision: d}
+	if m, ok := scored.Meta.Custom.(*Meta); ok && m.Aggregate == AggregateCounts && m.CountField != "" {
+		c, _ := scored.FieldByName(m.CountField)
+		if c == nil || c.Type() != data.FieldTypeInt64 || c.Len() != l.Len() {
+			return scores{}, false
+		}
+		sc.counts = make([]int64, c.Len())
+		for i := range sc.counts {
+			sc.counts[i] = *c.PointerAt(i).(*int64)
+		}
+	}
+	return sc, true
 }
 
 func shape(scored *data.Frame, opts Options, interval time.Duration) (*data.Frame, error) {
@@ -133,9 +154,9 @@ func mostAnomalous(sc scores, rows []int, limit int) []int {
 func count(scored *data.Frame, sc scores, rows []int) *data.Frame {
 	var total, flagged int64
 	eachRow(sc.labels.Len(), rows, func(i int) {
-		total++
+		total += sc.weight(i)
 		if sc.flagged(i) {
-			flagged++
+			flagged += sc.weight(i)
 		}
 	})
 	out := data.NewFrame(scored.Name, data.NewField("Anomalies", nil, []int64{flagged}))

@@ -55,6 +55,7 @@ func ScoreRows(ctx context.Context, frame *data.Frame, opts Options) (*data.Fram
 	}
 	if n == 0 {
 		out := withFields(frame, []int64{}, []int64{}, []float64{})
+		out.Meta.Custom = scoredMeta(customOf(frame), opts, AggregateRows, "")
 		notice(out, data.NoticeSeverityInfo, "The query returned no rows, so there is nothing to score.")
 		return out, nil
 	}
@@ -76,6 +77,7 @@ func ScoreRows(ctx context.Context, frame *data.Frame, opts Options) (*data.Fram
 		return nil, err
 	}
 	out := withFields(frame, cols[0], labels, decision)
+	out.Meta.Custom = scoredMeta(customOf(frame), opts, AggregateRows, "")
 	for _, w := range forest.Warnings() {
 		notice(out, data.NoticeSeverityWarning, "Isolation forest: "+w)
 	}
@@ -155,4 +157,11 @@ func notice(f *data.Frame, sev data.NoticeSeverity, text string) {
 
 func stat(name string, v float64) data.QueryStat {
 	return data.QueryStat{FieldConfig: data.FieldConfig{DisplayName: name}, Value: v}
+}
+
+func customOf(frame *data.Frame) any {
+	if frame.Meta == nil {
+		return nil
+	}
+	return frame.Meta.Custom
 }

@@ -104,7 +104,7 @@ func opts(mut func(*Options)) Options {
 func TestNotebookOptions(t *testing.T) {
 	o := NotebookOptions()
 	f := o.Forest
-	if !slices.Equal(o.Fields, []string{"InitiatingProcessFileName"}) || o.Encoding != "label" || f.Contamination.IsAuto() ||
+	if !slices.Equal(o.Fields, []string{"InitiatingProcessFileName"}) || o.Encoding != "label" || f.Contamination.IsAuto() || f.RowOrder != iforest.Canonical ||
 		f.Contamination.Fraction() != 0.01 || f.NEstimators != 100 || f.MaxSamples.String() != `"auto"` || f.RandomState != 42 ||
 		o.Output != "rows" || o.TopN != 10 {
 		t.Errorf("NotebookOptions() = %+v, not the notebook's settings", o)
@@ -130,6 +130,7 @@ func TestScoreRowsMatchesIforest(t *testing.T) {
 	}())
 	cfg := func(mut func(*iforest.Config)) iforest.Config {
 		c := iforest.DefaultConfig()
+		c.RowOrder = iforest.Canonical // the queries' default
 		if mut != nil {
 			mut(&c)
 		}
@@ -158,6 +159,8 @@ func TestScoreRowsMatchesIforest(t *testing.T) {
 			cfg(func(c *iforest.Config) { c.MaxSamples = iforest.MaxSamplesFraction(0.25) }), 0},
 		{"two fields", opts(func(o *Options) { o.Fields = []string{"InitiatingProcessFileName", "RemotePort"} }),
 			[][]int64{labelCodes, portCodes}, cfg(nil), 0},
+		{"rows as returned", opts(func(o *Options) { o.Forest.RowOrder = iforest.AsReturned }), [][]int64{labelCodes},
+			cfg(func(c *iforest.Config) { c.RowOrder = iforest.AsReturned }), 0},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			in := eventsFrame(names)
@@ -239,7 +242,9 @@ func TestScoreRowsNullableString(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels, dec, _ := direct(t, [][]int64{codes}, iforest.DefaultConfig())
+	canonical := iforest.DefaultConfig()
+	canonical.RowOrder = iforest.Canonical
+	labels, dec, _ := direct(t, [][]int64{codes}, canonical)
 	if !slices.Equal(column[int64](t, got, FieldOutlier), codes) || !slices.Equal(column[int64](t, got, FieldAnomaly), labels) ||
 		!slices.Equal(column[float64](t, got, FieldScore), dec) {
 		t.Error("nullable strings are not scored as pandas' None")

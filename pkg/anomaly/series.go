@@ -55,13 +55,7 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 	}
 	out := &data.Frame{Name: scored.Name, RefID: scored.RefID, Meta: derivedMeta(scored.Meta, data.FrameTypeTimeSeriesWide)}
 	if interval <= 0 {
-		interval = autoIntervals[len(autoIntervals)-1]
-		for _, d := range autoIntervals {
-			if hi.Sub(lo)/d < 100 {
-				interval = d
-				break
-			}
-		}
+		interval = AutoInterval(hi.Sub(lo))
 	}
 	var times []time.Time
 	var counts []int64
@@ -81,7 +75,7 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 		}
 		eachRow(tf.Len(), rows, func(i int) {
 			if t, miss := at(i); !miss && sc.flagged(i) {
-				counts[int(t.UTC().Truncate(interval).Sub(start)/interval)]++
+				counts[int(t.UTC().Truncate(interval).Sub(start)/interval)] += sc.weight(i)
 			}
 		})
 	}
@@ -94,4 +88,15 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 		out.Fields = []*data.Field{data.NewField("Time", nil, []time.Time{}), data.NewField("Anomalies", nil, []int64{})}
 	}
 	return out, nil
+}
+
+// AutoInterval is the series' bucket when no interval is given: the smallest of a few round
+// intervals giving fewer than 100 buckets over span.
+func AutoInterval(span time.Duration) time.Duration {
+	for _, d := range autoIntervals {
+		if span/d < 100 {
+			return d
+		}
+	}
+	return autoIntervals[len(autoIntervals)-1]
 }

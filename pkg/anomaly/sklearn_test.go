@@ -64,9 +64,8 @@ func runNotebook(t *testing.T, f *data.Field, o anomaly.Options) notebookOut {
 	if o.Forest.Contamination.IsAuto() {
 		contamination = "auto"
 	}
-	in, err := json.Marshal(map[string]any{"field": f.Name, "values": values, "params": map[string]any{
-		"n_estimators": o.Forest.NEstimators, "contamination": contamination, "random_state": o.Forest.RandomState,
-	}})
+	in, err := json.Marshal(map[string]any{"field": f.Name, "values": values, "canonical": o.Forest.RowOrder == iforest.Canonical,
+		"params": map[string]any{"n_estimators": o.Forest.NEstimators, "contamination": contamination, "random_state": o.Forest.RandomState}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,13 +119,19 @@ func TestScikitLearnParity(t *testing.T) {
 		frame *data.Frame
 		mut   func(*anomaly.Options)
 	}{
-		{"notebook", frame, func(*anomaly.Options) {}},
+		{"notebook (rows as returned)", frame, func(o *anomaly.Options) { o.Forest.RowOrder = iforest.AsReturned }},
+		{"notebook in canonical order, the default", frame, func(*anomaly.Options) {}},
 		{"remote port (numbers)", frame, func(o *anomaly.Options) { o.Fields = []string{"RemotePort"} }},
 		{"device, contamination auto, 50 trees, seed 7", frame, func(o *anomaly.Options) {
 			o.Fields = []string{"DeviceName"}
 			o.Forest.Contamination = iforest.ContaminationAuto()
 			o.Forest.NEstimators = 50
 			o.Forest.RandomState = 7
+		}},
+		{"nulls as None, rows as returned", nullable, func(o *anomaly.Options) {
+			o.Fields = []string{"ProcessOrNull"}
+			o.Forest.Contamination = iforest.ContaminationFraction(0.05)
+			o.Forest.RowOrder = iforest.AsReturned
 		}},
 		{"nulls as None", nullable, func(o *anomaly.Options) {
 			o.Fields = []string{"ProcessOrNull"}

@@ -27,9 +27,9 @@ func tally(g groups, sc scores, rows []int) []valueStats {
 			at[id] = int32(len(out))
 		}
 		v := &out[at[id]-1]
-		v.rows++
+		v.rows += sc.weight(i)
 		if sc.flagged(i) {
-			v.flagged++
+			v.flagged += sc.weight(i)
 		}
 		v.minScore = min(v.minScore, sc.score(i))
 	})

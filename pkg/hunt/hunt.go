@@ -8,6 +8,7 @@ package hunt
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -71,34 +72,52 @@ func (r *Runner) kql(ctx context.Context, req Request) (data.Frames, error) {
 	return res.Frames, nil
 }
 
-// anomaly scores the primary result as the notebook does and shapes it for the query's output.
+// anomaly scores the query's rows as the notebook does and shapes them for its output. With
+// aggregate "always", or "auto" when the service cut the rows at its limits, Log Analytics counts
+// the rows instead and the forest is fitted on the counts (counts.go).
 func (r *Runner) anomaly(ctx context.Context, req Request) (data.Frames, error) {
-	frames, err := r.kql(ctx, req)
+	q := req.Query
+	kql, err := r.expand(req, q.KQL)
 	if err != nil {
 		return nil, err
 	}
-	out, err := anomaly.Pipeline{Options: req.Query.Anomaly, Interval: req.Interval}.Run(ctx, primary(frames))
+	if q.Aggregate == querymodel.AggregateAlways {
+		out, err := r.anomalyFromCounts(ctx, req, kql, "")
+		return data.Frames{out}, err
+	}
+	res, err := r.send(ctx, req, kql)
+	if err != nil {
+		return nil, err
+	}
+	if q.Aggregate == querymodel.AggregateAuto && truncated(res) {
+		out, err := r.anomalyFromCounts(ctx, req, kql, rerunNotice(res))
+		if err != nil {
+			return nil, err
+		}
+		return data.Frames{out}, nil
+	}
+	out, err := anomaly.Pipeline{Options: q.Anomaly, Interval: req.Interval}.Run(ctx, primary(res.Frames))
 	if err != nil {
 		return nil, err
 	}
 	return data.Frames{out}, nil
 }
 
+// rerunNotice says why an answer came from counts: the service's own words about its limit.
+func rerunNotice(res *loganalytics.Result) string {
+	return "Log Analytics cut the rows at its limit (" + res.Partial.Summary() + "), so it counted them instead " +
+		"(aggregate: auto) and the forest scored the counts: the answer is the one every matching row gives, in canonical row order."
+}
+
 // pivot runs a saved pivot on the given values or, without values, on the values of the pivot's
-// column in the rows the same query's anomaly settings flag.
+// column in the rows the same query's anomaly settings flag (counted by the service, as an anomaly
+// query would be, with aggregate "always" or when it truncates the rows).
 func (r *Runner) pivot(ctx context.Context, req Request) (data.Frames, error) {
 	p := req.Query.Pivot
 	if len(p.Values) == 0 {
 		pv, _ := pivots.Lookup(p.Name) // known: the query was validated
-		frames, err := r.kql(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		scored, err := anomaly.ScoreRows(ctx, primary(frames), req.Query.Anomaly)
-		if err != nil {
-			return nil, err
-		}
-		if p.Values, err = anomaly.AnomalousValues(scored, pv.Column); err != nil {
+		var err error
+		if p.Values, err = r.anomalousValues(ctx, req, pv.Column); err != nil {
 			return nil, err
 		}
 	}
@@ -111,6 +130,42 @@ func (r *Runner) pivot(ctx context.Context, req Request) (data.Frames, error) {
 		return nil, err
 	}
 	return res.Frames, nil
+}
+
+// anomalousValues are the values of column in the rows req's anomaly settings flag.
+func (r *Runner) anomalousValues(ctx context.Context, req Request, column string) ([]string, error) {
+	q := req.Query
+	kql, err := r.expand(req, q.KQL)
+	if err != nil {
+		return nil, err
+	}
+	if q.Aggregate != querymodel.AggregateAlways {
+		res, err := r.send(ctx, req, kql)
+		if err != nil {
+			return nil, err
+		}
+		if q.Aggregate == querymodel.AggregateNever || !truncated(res) {
+			scored, err := anomaly.ScoreRows(ctx, primary(res.Frames), q.Anomaly)
+			if err != nil {
+				return nil, err
+			}
+			return anomaly.AnomalousValues(scored, column)
+		}
+	}
+	opts := q.Anomaly
+	if !slices.Contains(opts.Fields, column) {
+		return nil, fmt.Errorf("%w: in counts mode the pivot's column %s must be one of the scored fields %q", anomaly.ErrInvalid, column, opts.Fields)
+	}
+	count := unique(countColumn, opts.Fields)
+	res, err := r.send(ctx, req, countsKQL(kql, opts.Fields, count, "", 0))
+	if err != nil {
+		return nil, err
+	}
+	scored, err := anomaly.ScoreCounts(ctx, primary(res.Frames), opts, count)
+	if err != nil {
+		return nil, err
+	}
+	return anomaly.AnomalousValues(scored, column)
 }
 
 func (r *Runner) expand(req Request, kql string) (string, error) {

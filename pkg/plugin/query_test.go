@@ -57,7 +57,8 @@ func run(t *testing.T, d *Datasource, model map[string]any) backend.DataResponse
 }
 
 // expectedFlags is the notebook's answer on the fixture, computed without the plugin: label codes
-// of the sorted distinct process names, then iforest with the notebook's settings.
+// of the sorted distinct process names, then iforest with the notebook's settings in canonical row
+// order (the queries' default).
 func expectedFlags(t *testing.T) []int64 {
 	t.Helper()
 	names := make([]string, fixtureRows)
@@ -75,7 +76,9 @@ func expectedFlags(t *testing.T) []int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := iforest.New(iforest.DefaultConfig())
+	cfg := iforest.DefaultConfig()
+	cfg.RowOrder = iforest.Canonical // the queries' default row order
+	f, err := iforest.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

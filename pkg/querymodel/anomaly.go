@@ -38,6 +38,13 @@ func parseAnomaly(w *wire) (anomaly.Options, error) {
 	if w.Search != nil {
 		a.Search = &anomaly.Search{Column: strings.TrimSpace(w.Search.Column), Value: w.Search.Value, Mode: strings.TrimSpace(w.Search.Mode)}
 	}
+	if w.RowOrder != nil {
+		order, ok := anomaly.RowOrders[strings.TrimSpace(*w.RowOrder)]
+		if !ok {
+			return a, invalid("rowOrder %q is not known: use %q (the answer does not depend on the order the rows arrive in) or %q (scikit-learn's answer on the rows as returned)", strings.TrimSpace(*w.RowOrder), anomaly.RowOrderCanonical, anomaly.RowOrderAsReturned)
+		}
+		a.Forest.RowOrder = order
+	}
 	if err := parseContamination(w.Contamination, &a.Forest); err != nil {
 		return a, err
 	}

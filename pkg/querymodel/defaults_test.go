@@ -37,7 +37,7 @@ func goDefaults() map[string]any {
 			"field": nb.Fields[0], "encoding": nb.Encoding, "contamination": f.Contamination.Fraction(),
 			"nEstimators": f.NEstimators, "maxSamples": "auto", "randomState": f.RandomState,
 			"output": nb.Output, "topN": nb.TopN, "lookback": pivots.DefaultLookback,
-			"rowOrder": "canonical", "aggregate": "auto", "searchMode": anomaly.SearchRegex,
+			"rowOrder": f.RowOrder.String(), "aggregate": AggregateAuto, "searchMode": anomaly.SearchRegex,
 		},
 		"limits": map[string]any{
 			"contamination":       bound{Min: 0, MinExclusive: true, Max: iforest.MaxContamination},

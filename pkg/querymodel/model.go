@@ -42,6 +42,16 @@ const NotebookKQL = `DeviceNetworkEvents
 | where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$"
 | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort`
 
+// Aggregate modes of an anomaly query.
+const (
+	// AggregateAuto fetches the rows, and lets the service count instead when it truncates them.
+	AggregateAuto = "auto"
+	// AggregateNever always scores the rows returned.
+	AggregateNever = "never"
+	// AggregateAlways always lets the service count (summarize count() by the fields).
+	AggregateAlways = "always"
+)
+
 // DefaultKQL is the query of a query object without "kql": the notebook's, with Grafana's time
 // filter in place of its ago(1d), so that the dashboard's range rules (a "Last 24 hours" dashboard
 // is the notebook's day) instead of silently cutting a "Last 7 days" panel to one day.
@@ -73,6 +83,9 @@ type Query struct {
 	// ValuesOf is, for a kql query with output "values" (a template variable), the column whose
 	// distinct values are listed.
 	ValuesOf string
+	// Aggregate says when an anomaly query lets Log Analytics count: AggregateAuto (default),
+	// AggregateNever or AggregateAlways.
+	Aggregate string
 
 	// Anomaly is the anomaly settings, also read by pivot queries without values (they pivot on the
 	// same query's anomalies).
@@ -96,6 +109,8 @@ type wire struct {
 	Output        *string         `json:"output"`
 	TopN          json.RawMessage `json:"topN"`
 	Search        *search         `json:"search"`
+	RowOrder      *string         `json:"rowOrder"`
+	Aggregate     *string         `json:"aggregate"`
 	Pivot         *string         `json:"pivot"`
 	Values        []string        `json:"values"`
 	Lookback      *string         `json:"lookback"`
@@ -119,6 +134,14 @@ func Parse(raw []byte) (*Query, error) {
 	case TypeKQL, TypeAnomaly, TypePivot:
 	default:
 		return nil, invalid("queryType %q is not known: use %q, %q or %q", q.QueryType, TypeKQL, TypeAnomaly, TypePivot)
+	}
+	q.Aggregate = orDefault(w.Aggregate, AggregateAuto)
+	switch q.Aggregate {
+	case AggregateAuto, AggregateNever, AggregateAlways:
+	default:
+		if q.QueryType == TypeAnomaly {
+			return nil, invalid("aggregate %q is not known: use %q (count in Log Analytics when it truncates the rows), %q or %q", q.Aggregate, AggregateAuto, AggregateNever, AggregateAlways)
+		}
 	}
 	switch q.TimeRangeMode {
 	case TimeRangeDashboard, TimeRangeQuery:

@@ -118,3 +118,22 @@ func TestKQLValuesOutput(t *testing.T) {
 		t.Errorf("an anomaly output left on a kql query is ignored: %+v %v", q, err)
 	}
 }
+
+func TestRowOrderAndAggregate(t *testing.T) {
+	q, err := Parse([]byte(`{"queryType":"anomaly"}`))
+	if err != nil || q.Anomaly.Forest.RowOrder != iforest.Canonical || q.Aggregate != AggregateAuto {
+		t.Fatalf("defaults: %v %v %q", err, q.Anomaly.Forest.RowOrder, q.Aggregate)
+	}
+	q, err = Parse([]byte(`{"queryType":"anomaly","rowOrder":"asReturned","aggregate":"always"}`))
+	if err != nil || q.Anomaly.Forest.RowOrder != iforest.AsReturned || q.Aggregate != AggregateAlways {
+		t.Fatalf("%v %v %q", err, q.Anomaly.Forest.RowOrder, q.Aggregate)
+	}
+	for raw, want := range map[string]string{
+		`{"queryType":"anomaly","rowOrder":"sorted"}`: `rowOrder "sorted" is not known`,
+		`{"queryType":"anomaly","aggregate":"yes"}`:   `aggregate "yes" is not known`,
+	} {
+		if _, err := Parse([]byte(raw)); err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v", raw, err)
+		}
+	}
+}
