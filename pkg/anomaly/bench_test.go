@@ -1,13 +1,13 @@
 package anomaly_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
 )
 
@@ -28,13 +28,13 @@ func notebookFrame(b *testing.B, rows int) *data.Frame {
 // 0.01) of 200,000 rows, then each output.
 func BenchmarkScoreNotebook200k(b *testing.B) {
 	frame := notebookFrame(b, 200000)
-	for _, output := range []string{querymodel.OutputRows, querymodel.OutputAnomalies, querymodel.OutputTop, querymodel.OutputCount, querymodel.OutputCountByValue, querymodel.OutputSeries} {
+	for _, output := range []string{anomaly.OutputRows, anomaly.OutputAnomalies, anomaly.OutputTop, anomaly.OutputCount, anomaly.OutputCountByValue, anomaly.OutputSeries} {
 		b.Run(output, func(b *testing.B) {
 			o := anomaly.NotebookOptions()
 			o.Output = output
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := anomaly.Score(frame, o); err != nil {
+				if _, err := anomaly.Score(context.Background(), frame, o); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -42,10 +42,10 @@ func BenchmarkScoreNotebook200k(b *testing.B) {
 	}
 	b.Run("search", func(b *testing.B) {
 		o := anomaly.NotebookOptions()
-		o.Search = &querymodel.Search{Column: "InitiatingProcessFileName", Value: "CHROME"}
+		o.Search = &anomaly.Search{Column: "InitiatingProcessFileName", Value: "CHROME"}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := anomaly.Score(frame, o); err != nil {
+			if _, err := anomaly.Score(context.Background(), frame, o); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -70,19 +70,22 @@ func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
 		{"seed 3, 50,000 rows", sample(t, sampledata.Config{Rows: 50000, Seed: 3, Now: now})}, // SCENARIO.md: below about 50,000 rows 1% cannot hold all planted rows
 	} {
 		q, name := tc.q, tc.name
-		frame := query(t, q, querymodel.DefaultKQL)
+		frame := query(t, q, querymodel.NotebookKQL)
 		opts := anomaly.NotebookOptions()
-		scored, err := anomaly.ScoreRows(frame, opts)
+		scored, err := anomaly.ScoreRows(context.Background(), frame, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		values := anomaly.AnomalousValues(scored, opts.Fields[0])
+		values, err := anomaly.AnomalousValues(scored, opts.Fields[0])
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, planted := range []string{sampledata.DropperFile, sampledata.ParentFile, sampledata.ShellFile} {
 			if !slices.Contains(values, planted) {
 				t.Errorf("%s: %s is not flagged; anomalous processes: %q", tc.name, planted, values)
 			}
 		}
-		top := run(t, frame, func(o *querymodel.Anomaly) { o.Output = querymodel.OutputTop })
+		top := run(t, frame, func(o *anomaly.Options) { o.Output = anomaly.OutputTop })
 		if top.Rows() == 0 || top.Rows() > 10 {
 			t.Errorf("top: %d rows", top.Rows())
 		}
@@ -94,13 +97,13 @@ func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
 			col   string
 			check func(string) bool
 		}{
-			{querymodel.PivotTempFolder, sampledata.DropperFile, "InitiatingProcessFolderPath", func(s string) bool { return strings.Contains(s, "temp") }},
-			{querymodel.PivotParentProcess, sampledata.ParentFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "EXCEL.EXE" }},
-			{querymodel.PivotParentProcess, sampledata.DropperFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "WINWORD.EXE" }},
-			{querymodel.PivotParentProcess, sampledata.ShellFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "powershell.exe" }},
-			{querymodel.PivotCmdPowerShell, sampledata.ShellFile, "InitiatingProcessFileName", func(s string) bool { return s == sampledata.ShellFile }},
+			{"temp-folder", sampledata.DropperFile, "InitiatingProcessFolderPath", func(s string) bool { return strings.Contains(s, "temp") }},
+			{"parent-process", sampledata.ParentFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "EXCEL.EXE" }},
+			{"parent-process", sampledata.DropperFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "WINWORD.EXE" }},
+			{"parent-process", sampledata.ShellFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "powershell.exe" }},
+			{"cmd-powershell", sampledata.ShellFile, "InitiatingProcessFileName", func(s string) bool { return s == sampledata.ShellFile }},
 		} {
-			kql, err := pivots.Build(tc.pivot, values, "7d")
+			kql, err := pivots.Build(pivots.Request{Name: tc.pivot, Values: values, Lookback: "7d"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,11 +127,11 @@ func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
 	}
 }
 
-func run(t testing.TB, frame *data.Frame, mut func(*querymodel.Anomaly)) *data.Frame {
+func run(t testing.TB, frame *data.Frame, mut func(*anomaly.Options)) *data.Frame {
 	t.Helper()
 	o := anomaly.NotebookOptions()
 	mut(&o)
-	out, err := anomaly.Score(frame, o)
+	out, err := anomaly.Score(context.Background(), frame, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,27 +2,26 @@ package anomaly
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
 // Pipeline is one anomaly query: score every row, then search, then shape the answer.
 type Pipeline struct {
-	// Options are the query's anomaly settings, as querymodel.Parse returns them.
-	Options querymodel.Anomaly
+	// Options are the query's anomaly settings (NotebookOptions for the notebook's).
+	Options Options
 	// Interval is the series output's bucket (Grafana's query interval); 0 picks one that gives
 	// at most about 100 buckets over the rows' time span.
 	Interval time.Duration
 }
 
-// Score is Pipeline{Options: opts}.Run(frame): the notebook's scoring of frame, searched and
+// Score is Pipeline{Options: opts}.Run(ctx, frame): the notebook's scoring of frame, searched and
 // shaped as opts says.
-func Score(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) {
-	return Pipeline{Options: opts}.Run(frame)
+func Score(ctx context.Context, frame *data.Frame, opts Options) (*data.Frame, error) {
+	return Pipeline{Options: opts}.Run(ctx, frame)
 }
 
 // Run scores every row of frame (ScoreRows), so that scores are the notebook's whatever the
@@ -40,22 +39,35 @@ func Score(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) {
 //     value have equal features, hence one score), most anomalous first.
 //   - series: Time and Anomalies per Interval bucket over the frame's first time column, from the
 //     first to the last row's bucket with zeros in between, a wide time series.
-func (p Pipeline) Run(frame *data.Frame) (*data.Frame, error) {
-	scored, err := ScoreRows(frame, p.Options)
+//   - anomaliesByValue: for alert rules, a numeric-long frame: the fields' values as text and
+//     Anomalies, one row per value with anomalous rows, sorted by value.
+//   - values: for template variables, the first field's anomalous values, most anomalous first.
+func (p Pipeline) Run(ctx context.Context, frame *data.Frame) (*data.Frame, error) {
+	scored, err := ScoreRows(ctx, frame, p.Options)
 	if err != nil {
 		return nil, err
 	}
 	return shape(scored, p.Options, p.Interval)
 }
 
-// scores are the scored frame's Anomaly and Anomaly_Score columns.
+// scores are the scored frame's Anomaly and Anomaly_Score columns, and, for a frame of counts
+// (ScoreCounts), how many rows each of its rows stands for.
 type scores struct {
 	labels   *data.Field
 	decision *data.Field
+	counts   []int64 // nil: each row is one row
 }
 
 func (s scores) flagged(i int) bool  { return *s.labels.PointerAt(i).(*int64) < 0 }
 func (s scores) score(i int) float64 { return *s.decision.PointerAt(i).(*float64) }
+
+// weight is the number of rows row i stands for.
+func (s scores) weight(i int) int64 {
+	if s.counts == nil {
+		return 1
+	}
+	return s.counts[i]
+}
 
 func scoresOf(scored *data.Frame) (scores, bool) {
 	l, _ := scored.FieldByName(FieldAnomaly)
@@ -63,10 +75,21 @@ func scoresOf(scored *data.Frame) (scores, bool) {
 	if l == nil || d == nil || l.Type() != data.FieldTypeInt64 || d.Type() != data.FieldTypeFloat64 || l.Len() != d.Len() {
 		return scores{}, false
 	}
-	return scores{l, d}, true
+	sc := scores{labels: l, decision: d}
+	if m, ok := scored.Meta.Custom.(*Meta); ok && m.Aggregate == AggregateCounts && m.CountField != "" {
+		c, _ := scored.FieldByName(m.CountField)
+		if c == nil || c.Type() != data.FieldTypeInt64 || c.Len() != l.Len() {
+			return scores{}, false
+		}
+		sc.counts = make([]int64, c.Len())
+		for i := range sc.counts {
+			sc.counts[i] = *c.PointerAt(i).(*int64)
+		}
+	}
+	return sc, true
 }
 
-func shape(scored *data.Frame, opts querymodel.Anomaly, interval time.Duration) (*data.Frame, error) {
+func shape(scored *data.Frame, opts Options, interval time.Duration) (*data.Frame, error) {
 	sc, ok := scoresOf(scored)
 	if !ok {
 		return nil, ErrNotScored
@@ -76,21 +99,25 @@ func shape(scored *data.Frame, opts querymodel.Anomaly, interval time.Duration) 
 		return nil, err
 	}
 	switch opts.Output {
-	case querymodel.OutputRows, "":
+	case OutputRows, "":
 		if rows == nil {
 			return scored, nil
 		}
 		return takeRows(scored, rows), nil
-	case querymodel.OutputAnomalies:
+	case OutputAnomalies:
 		return takeRows(scored, mostAnomalous(sc, rows, -1)), nil
-	case querymodel.OutputTop:
+	case OutputTop:
 		return takeRows(scored, mostAnomalous(sc, rows, max(opts.TopN, 0))), nil
-	case querymodel.OutputCount:
+	case OutputCount:
 		return count(scored, sc, rows), nil
-	case querymodel.OutputCountByValue:
+	case OutputCountByValue:
 		return countByValue(scored, sc, rows, opts.Fields)
-	case querymodel.OutputSeries:
+	case OutputSeries:
 		return series(scored, sc, rows, interval)
+	case OutputAnomaliesByValue:
+		return anomaliesByValue(scored, sc, rows, opts.Fields)
+	case OutputValues:
+		return anomalousValueList(scored, opts.Fields)
 	}
 	return nil, invalid("output %q is not known: use rows, anomalies, top, count, countByValue or series", opts.Output)
 }
@@ -127,9 +154,9 @@ func mostAnomalous(sc scores, rows []int, limit int) []int {
 func count(scored *data.Frame, sc scores, rows []int) *data.Frame {
 	var total, flagged int64
 	eachRow(sc.labels.Len(), rows, func(i int) {
-		total++
+		total += sc.weight(i)
 		if sc.flagged(i) {
-			flagged++
+			flagged += sc.weight(i)
 		}
 	})
 	out := data.NewFrame(scored.Name, data.NewField("Anomalies", nil, []int64{flagged}))

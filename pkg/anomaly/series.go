@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
 // maxBuckets bounds the series: a one-second interval over a month would otherwise make millions
@@ -33,7 +31,7 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 		}
 	}
 	if tf == nil {
-		return nil, fmt.Errorf("%w: %w: the series output needs a time column and the query's results have none; project one, e.g. TimeGenerated", querymodel.ErrInvalid, ErrNoColumn)
+		return nil, fmt.Errorf("%w: %w: the series output needs a time column and the query's results have none; project one, e.g. TimeGenerated", ErrInvalid, ErrNoColumn)
 	}
 	at := valueAt[time.Time](tf)
 	var lo, hi time.Time
@@ -51,15 +49,13 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 			hi = t
 		}
 	})
+	if seen && !lo.Add(hi.Sub(lo)).Equal(hi) { // Sub saturates past about 292 years
+		return nil, fmt.Errorf("%w: the rows' times span %s to %s, more than the 292 years a time series can cover; filter %s to a narrower range",
+			ErrInvalid, lo.UTC().Format(time.RFC3339), hi.UTC().Format(time.RFC3339), tf.Name)
+	}
 	out := &data.Frame{Name: scored.Name, RefID: scored.RefID, Meta: derivedMeta(scored.Meta, data.FrameTypeTimeSeriesWide)}
 	if interval <= 0 {
-		interval = autoIntervals[len(autoIntervals)-1]
-		for _, d := range autoIntervals {
-			if hi.Sub(lo)/d < 100 {
-				interval = d
-				break
-			}
-		}
+		interval = AutoInterval(hi.Sub(lo))
 	}
 	var times []time.Time
 	var counts []int64
@@ -79,7 +75,7 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 		}
 		eachRow(tf.Len(), rows, func(i int) {
 			if t, miss := at(i); !miss && sc.flagged(i) {
-				counts[int(t.UTC().Truncate(interval).Sub(start)/interval)]++
+				counts[int(t.UTC().Truncate(interval).Sub(start)/interval)] += sc.weight(i)
 			}
 		})
 	}
@@ -92,4 +88,15 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 		out.Fields = []*data.Field{data.NewField("Time", nil, []time.Time{}), data.NewField("Anomalies", nil, []int64{})}
 	}
 	return out, nil
+}
+
+// AutoInterval is the series' bucket when no interval is given: the smallest of a few round
+// intervals giving fewer than 100 buckets over span.
+func AutoInterval(span time.Duration) time.Duration {
+	for _, d := range autoIntervals {
+		if span/d < 100 {
+			return d
+		}
+	}
+	return autoIntervals[len(autoIntervals)-1]
 }

@@ -51,7 +51,7 @@ func benchNotebook(b *testing.B, n int) {
 			b.Fatal(err)
 		}
 		f, _ := New(cfg)
-		if _, _, err := f.FitPredictDecision(X); err != nil {
+		if _, _, err := f.FitPredictDecision(b.Context(), X); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -72,7 +72,7 @@ func BenchmarkFloat4x200k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		f, _ := New(cfg)
-		if _, _, err := f.FitPredictDecision(X); err != nil {
+		if _, _, err := f.FitPredictDecision(b.Context(), X); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -33,6 +33,38 @@ type Config struct {
 	// Workers is the number of goroutines used to grow trees and score rows;
 	// 0 means runtime.GOMAXPROCS(0). Results are identical for every value.
 	Workers int
+	// RowOrder is the order of the rows the trees are grown on: AsReturned
+	// (the zero value, scikit-learn's answer on the rows as given) or
+	// Canonical (the rows as if stably sorted by feature vector, so that the
+	// answer depends only on how many rows carry each vector).
+	RowOrder RowOrder
+}
+
+// RowOrder says which order of the rows a fit samples from. Trees sample
+// row positions, so the same rows in another order grow other trees.
+type RowOrder int
+
+const (
+	// AsReturned fits the rows in the order given: exactly scikit-learn's
+	// fit on X.
+	AsReturned RowOrder = iota
+	// Canonical fits the rows as if stably sorted by their feature vectors,
+	// lexicographically over the columns (pandas'
+	// df.sort_values(columns, kind="stable")): exactly scikit-learn's fit
+	// on the sorted frame. Results still come back in the caller's row
+	// order.
+	Canonical
+)
+
+// String names the order as the query model does.
+func (o RowOrder) String() string {
+	switch o {
+	case AsReturned:
+		return "asReturned"
+	case Canonical:
+		return "canonical"
+	}
+	return fmt.Sprintf("RowOrder(%d)", int(o))
 }
 
 // MaxSamples is the max_samples parameter: "auto", an int or a float.
@@ -116,33 +148,36 @@ const maxEstimators = 10000
 
 func (c Config) validate() error {
 	if c.NEstimators < 1 || c.NEstimators > maxEstimators {
-		return fmt.Errorf("%w: n_estimators must be an integer in [1, %d], got %d", ErrInvalidConfig, maxEstimators, c.NEstimators)
+		return &ParamError{"n_estimators", c.NEstimators, fmt.Sprintf("must be an integer in [1, %d]", maxEstimators)}
 	}
 	switch c.MaxSamples.kind {
 	case maxSamplesCount:
 		if c.MaxSamples.count < 1 {
-			return fmt.Errorf("%w: max_samples as an integer must be >= 1, got %d", ErrInvalidConfig, c.MaxSamples.count)
+			return &ParamError{"max_samples", c.MaxSamples.count, "as an integer must be >= 1"}
 		}
 	case maxSamplesFraction:
 		f := c.MaxSamples.fraction
 		if !(f > 0 && f <= 1) {
-			return fmt.Errorf("%w: max_samples as a fraction must be in (0, 1], got %v", ErrInvalidConfig, f)
+			return &ParamError{"max_samples", f, "as a fraction must be in (0, 1]"}
 		}
 	}
 	if !c.Contamination.auto {
 		v := c.Contamination.fraction
-		if math.IsNaN(v) || v <= 0 || v > 0.5 {
-			return fmt.Errorf("%w: contamination must be \"auto\" or a number in (0, 0.5], got %v", ErrInvalidConfig, v)
+		if math.IsNaN(v) || v <= 0 || v > MaxContamination {
+			return &ParamError{"contamination", v, `must be "auto" or a number in (0, 0.5]`}
 		}
 	}
 	if !(c.MaxFeatures > 0 && c.MaxFeatures <= 1) {
-		return fmt.Errorf("%w: max_features must be a fraction in (0, 1], got %v", ErrInvalidConfig, c.MaxFeatures)
+		return &ParamError{"max_features", c.MaxFeatures, "must be a fraction in (0, 1]"}
 	}
 	if c.RandomState < 0 || c.RandomState > math.MaxUint32 {
-		return fmt.Errorf("%w: random_state must be in [0, 2**32-1], got %d", ErrInvalidConfig, c.RandomState)
+		return &ParamError{"random_state", c.RandomState, "must be in [0, 2**32-1]"}
 	}
 	if c.Workers < 0 {
-		return fmt.Errorf("%w: workers must be >= 0 (0 = all cores), got %d", ErrInvalidConfig, c.Workers)
+		return &ParamError{"workers", c.Workers, "must be >= 0 (0 = all cores)"}
+	}
+	if c.RowOrder != AsReturned && c.RowOrder != Canonical {
+		return fmt.Errorf("%w: row order must be AsReturned or Canonical, got %v", ErrInvalidConfig, c.RowOrder)
 	}
 	return nil
 }

@@ -68,6 +68,7 @@ func TestFitAndScoreRejectBadInput(t *testing.T) {
 		{"-Inf", m(2, 1, math.Inf(-1), 0), "row 0, feature 0 is infinite"},
 		{"float32 overflow", m(2, 1, 1e39, 0), "too large for float32"},
 		{"ragged", m(2, 2, 1, 2, 3), "has 3 values"},
+		{"rows x columns overflows", m(4, 1<<62+1, 1, 2, 3, 4), "has 4 values"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,24 +76,32 @@ func TestFitAndScoreRejectBadInput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = f.Fit(tt.X)
+			err = f.Fit(t.Context(), tt.X)
 			if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Fit error %v, want ErrInvalidInput containing %q", err, tt.want)
 			}
 		})
 	}
 	f, _ := New(DefaultConfig())
-	if _, err := f.ScoreSamples(m(1, 1, 1)); !errors.Is(err, ErrNotFitted) {
+	if _, err := f.ScoreSamples(t.Context(), m(1, 1, 1)); !errors.Is(err, ErrNotFitted) {
 		t.Errorf("scoring before Fit: %v, want ErrNotFitted", err)
 	}
-	if err := f.Fit(m(4, 1, 1, 2, 3, 4)); err != nil {
+	if err := f.Fit(t.Context(), m(4, 1, 1, 2, 3, 4)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Predict(m(1, 2, 1, 2)); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "fitted with 1") {
+	if _, err := f.Predict(t.Context(), m(1, 2, 1, 2)); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "fitted with 1") {
 		t.Errorf("scoring 2 features on a 1-feature forest: %v", err)
 	}
-	if _, err := f.DecisionFunction(m(1, 1, math.NaN())); !errors.Is(err, ErrInvalidInput) {
+	if _, err := f.DecisionFunction(t.Context(), m(1, 1, math.NaN())); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("scoring NaN: %v", err)
+	}
+}
+
+func TestNewMatrixRejectsBadShapes(t *testing.T) {
+	for _, tc := range []struct{ rows, cols, values int }{{2, 2, 3}, {-1, 1, 0}, {1, 0, 0}, {4, 1<<62 + 1, 4}} {
+		if _, err := NewMatrix(tc.rows, tc.cols, make([]float64, tc.values)); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "cannot hold") {
+			t.Errorf("NewMatrix(%d, %d, %d values): %v", tc.rows, tc.cols, tc.values, err)
+		}
 	}
 }
 
@@ -104,7 +113,7 @@ func TestMaxSamplesAboveRowsUsesRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	X, _ := MatrixFromCodes([]int64{1, 2, 3, 4, 5, 6, 7, 100})
-	if err := f.Fit(X); err != nil {
+	if err := f.Fit(t.Context(), X); err != nil {
 		t.Fatal(err)
 	}
 	if f.MaxSamples() != 8 {
@@ -120,7 +129,7 @@ func TestTinyFractionIsAnError(t *testing.T) {
 	c.MaxSamples = MaxSamplesFraction(0.1)
 	f, _ := New(c)
 	X, _ := MatrixFromCodes([]int64{1, 2, 3})
-	if err := f.Fit(X); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "gives no rows per tree") {
+	if err := f.Fit(t.Context(), X); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "must be in (0, 1] and give at least one of the 3 rows, but int(0.1 * 3) = 0") {
 		t.Errorf("Fit: %v", err)
 	}
 }

@@ -1,6 +1,9 @@
 package iforest
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // distinctRows groups equal feature vectors. Trees see only feature values,
 // so equal rows get equal scores: each distinct vector is scored once and
@@ -19,11 +22,13 @@ func (d *distinctRows) len() int { return len(d.counts) }
 // non-negative integers (label codes, frequencies).
 const denseCodeLimit = 1 << 20
 
-func dedupe(x []float32, cols int) *distinctRows {
+func dedupe(ctx context.Context, x []float32, cols int) (*distinctRows, error) {
 	n := len(x) / cols
 	d := &distinctRows{cols: cols, index: make([]int32, n)}
-	if cols == 1 && dedupeDense(d, x) {
-		return d
+	if cols == 1 {
+		if ok, err := dedupeDense(ctx, d, x); ok || err != nil {
+			return d, err
+		}
 	}
 	size := 16
 	for size < 2*n {
@@ -32,6 +37,9 @@ func dedupe(x []float32, cols int) *distinctRows {
 	table := make([]int32, size) // distinct id + 1; 0 = empty
 	mask := uint64(size - 1)
 	for i := 0; i < n; i++ {
+		if stopped(ctx, i) {
+			return nil, ctx.Err()
+		}
 		row := x[i*cols : i*cols+cols]
 		h := uint64(0x9e3779b97f4a7c15)
 		for _, v := range row {
@@ -56,7 +64,7 @@ func dedupe(x []float32, cols int) *distinctRows {
 			break
 		}
 	}
-	return d
+	return d, nil
 }
 
 func sameBits(a, b []float32) bool {
@@ -70,16 +78,19 @@ func sameBits(a, b []float32) bool {
 
 // dedupeDense handles one column of integers in [0, denseCodeLimit) with an
 // array instead of a hash table; it reports false (doing nothing) otherwise.
-func dedupeDense(d *distinctRows, x []float32) bool {
+func dedupeDense(ctx context.Context, d *distinctRows, x []float32) (bool, error) {
 	maxV := float32(0)
 	for _, v := range x {
 		if !(v >= 0 && v < denseCodeLimit) || v != float32(int32(v)) || math.Signbit(float64(v)) {
-			return false
+			return false, nil
 		}
 		maxV = max(maxV, v)
 	}
 	slot := make([]int32, int(maxV)+1) // distinct id + 1
 	for i, v := range x {
+		if stopped(ctx, i) {
+			return true, ctx.Err()
+		}
 		s := &slot[int(v)]
 		if *s == 0 {
 			d.values = append(d.values, v)
@@ -89,5 +100,5 @@ func dedupeDense(d *distinctRows, x []float32) bool {
 		d.index[i] = *s - 1
 		d.counts[*s-1]++
 	}
-	return true
+	return true, nil
 }

@@ -12,7 +12,7 @@
 //	codes, _ := iforest.LabelEncodeStrings(values, nulls)
 //	X, _ := iforest.MatrixFromCodes(codes)
 //	f, err := iforest.New(iforest.DefaultConfig())
-//	labels, scores, err := f.FitPredictDecision(X)
+//	labels, scores, err := f.FitPredictDecision(ctx, X)
 //
 // # The algorithm
 //
@@ -54,6 +54,54 @@
 // the last bit or two (at most 2.2e-16 in the parity runs); labels are
 // unaffected unless two distinct scores sit within an ulp of the offset.
 //
+// # Row order: as returned or canonical
+//
+// A tree is grown on rows drawn by position, so scikit-learn's answer
+// depends on the order of the rows: the same rows returned in another
+// order (Log Analytics promises none) give other trees, another offset and
+// other flags. Rows with equal feature vectors are interchangeable,
+// though, so if the rows are fitted as if sorted by their feature vectors
+// the answer depends only on how many rows carry each vector.
+// Config.RowOrder chooses:
+//
+//   - AsReturned (the zero value): scikit-learn's fit on the rows in the
+//     order given, as the notebook does.
+//   - Canonical: scikit-learn's fit on the rows stably sorted by feature
+//     vector, lexicographically over the columns, as
+//     df.sort_values(columns, kind="stable") sorts them. Labels and
+//     decisions still come back in the caller's row order; the same rows
+//     in any order give the same answer, bit for bit.
+//
+// # Fitting from counts
+//
+// Because canonical order depends only on how many rows carry each vector,
+// FitPredictDecisionCounts fits from a summarize count() by <fields>
+// answer (the distinct vectors and an int64 count each) exactly as
+// Canonical would on the rows those counts describe, without them: row p of
+// the virtual sorted frame is the vector whose cumulative count range
+// holds p, the samplers draw positions in [0, n), fit's random y is read
+// only at drawn positions, each vector is scored once, and offset_ is the
+// percentile of the scores weighted by the counts. n may exceed 2**31 and
+// 2**32 (numpy then draws positions with its 64-bit bounded integers, and
+// so does package mtrand); the only cost linear in n is stepping through
+// y's random stream, about 2 ns a row (4 CPU-seconds for 2 billion rows),
+// so counts may describe at most MaxCountedRows rows.
+//
+// # Memory, time and cancellation
+//
+// One plugin process serves every user of a Grafana server, so a fit's
+// memory is bounded before any work: n_estimators x max_samples_ may not
+// exceed MaxSampledRows (4,194,304; the notebook's forest uses 25,600),
+// and scikit-learn's permutation sampling, which shuffles every row
+// position for each tree, is refused above 33,554,432 positions. Errors
+// say what to lower. Within the budget a fit holds O(n_estimators x
+// max_samples_) besides its input (the drawn positions, fit's y at them,
+// the trees), grows trees on at most Workers goroutines that reuse their
+// scratch space, and frees each tree's rows when the tree is done. Scoring
+// costs distinct vectors x trees x depth, which the budget does not bound:
+// every method that fits or scores takes a context and returns its error
+// within milliseconds of its end, leaving no goroutine behind.
+//
 // # Speed
 //
 // Each distinct feature vector is scored once (label codes have a few
@@ -73,7 +121,9 @@
 //   - MaxFeatures (max_features): float in (0, 1], default 1.0.
 //   - RandomState (random_state): int in [0, 2**32-1], default 42.
 //   - Workers: goroutines, 0 = GOMAXPROCS; never changes the result.
+//   - RowOrder: AsReturned (default) or Canonical, see above.
 //
 // bootstrap is always false. Errors wrap ErrInvalidConfig, ErrInvalidInput,
-// ErrNotFitted or ErrMixedTypes; nothing panics on bad input.
+// ErrNotFitted or ErrMixedTypes, or are the context's; nothing panics on
+// bad input.
 package iforest

@@ -1,6 +1,7 @@
 package iforest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync/atomic"
@@ -10,7 +11,8 @@ import (
 // draws for its estimators.
 const maxInt32 = 1<<31 - 1
 
-// maxRows bounds the rows of one fit: rows are indexed with int32.
+// maxRows bounds the rows of one fit or score of rows: rows are indexed
+// with int32.
 const maxRows = maxInt32
 
 // Forest is a fitted (or to-be-fitted) isolation forest. A Forest is safe
@@ -20,8 +22,9 @@ type Forest struct {
 	cfg         Config
 	trees       []tree
 	nFeatures   int
-	maxSamples  int // max_samples_
-	maxFeatures int // _max_features
+	rows        int64 // n_samples of the last fit (rows, or the sum of counts)
+	maxSamples  int   // max_samples_
+	maxFeatures int   // _max_features
 	offset      float64
 	fitted      bool
 	warnings    []string
@@ -53,28 +56,37 @@ func (f *Forest) MaxSamples() int { return f.maxSamples }
 // Fit. It is almost always 0; tests use it to prove the rule is exercised.
 func (f *Forest) ImpurityStops() int { return int(f.impurityStops.Load()) }
 
+// Rows is the number of rows the last fit saw: X's rows, or the sum of
+// the counts.
+func (f *Forest) Rows() int64 { return f.rows }
+
 // Warnings returns what scikit-learn would have warned about during Fit
 // (max_samples above the number of rows).
 func (f *Forest) Warnings() []string { return slices.Clone(f.warnings) }
 
-// Fit grows the trees on X. It errors (wrapping ErrInvalidInput) on fewer
-// than two rows and on NaN or infinite features.
-func (f *Forest) Fit(X Matrix) error {
-	_, err := f.fit(X)
+// Fit grows the trees on X, in the order Config.RowOrder says. It errors
+// (wrapping ErrInvalidInput) on fewer than two rows and on NaN or infinite
+// features, (wrapping ErrInvalidConfig) on a forest over the budget
+// MaxSampledRows, and returns ctx's error if ctx ends first.
+func (f *Forest) Fit(ctx context.Context, X Matrix) error {
+	_, err := f.fitRows(ctx, X, !f.cfg.Contamination.IsAuto())
 	return err
 }
 
 // FitPredict is fit(X).predict(X): -1 for outliers, 1 for inliers.
-func (f *Forest) FitPredict(X Matrix) ([]int64, error) {
-	labels, _, err := f.FitPredictDecision(X)
+func (f *Forest) FitPredict(ctx context.Context, X Matrix) ([]int64, error) {
+	labels, _, err := f.FitPredictDecision(ctx, X)
 	return labels, err
 }
 
 // FitPredictDecision does the notebook's two calls in one pass:
-// labels = fit_predict(X), decision = decision_function(X). Scoring the
-// training rows once serves the offset, the labels and the decisions.
-func (f *Forest) FitPredictDecision(X Matrix) (labels []int64, decision []float64, err error) {
-	s, err := f.fit(X)
+// labels = fit_predict(X), decision = decision_function(X), one of each per
+// row of X in X's order. Scoring the training rows once serves the offset,
+// the labels and the decisions. With Config.RowOrder Canonical the trees
+// are grown on the rows sorted by feature vector, so the answer is the
+// same for X in any row order.
+func (f *Forest) FitPredictDecision(ctx context.Context, X Matrix) (labels []int64, decision []float64, err error) {
+	s, err := f.fitRows(ctx, X, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,8 +97,8 @@ func (f *Forest) FitPredictDecision(X Matrix) (labels []int64, decision []float6
 // ScoreSamples is score_samples(X): the opposite of the anomaly score of
 // the original paper, -2 ** (-E[path length] / c(max_samples_)); the lower,
 // the more abnormal.
-func (f *Forest) ScoreSamples(X Matrix) ([]float64, error) {
-	s, err := f.score(X)
+func (f *Forest) ScoreSamples(ctx context.Context, X Matrix) ([]float64, error) {
+	s, err := f.score(ctx, X)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +111,8 @@ func (f *Forest) ScoreSamples(X Matrix) ([]float64, error) {
 
 // DecisionFunction is decision_function(X) = ScoreSamples(X) - Offset():
 // negative for outliers.
-func (f *Forest) DecisionFunction(X Matrix) ([]float64, error) {
-	s, err := f.score(X)
+func (f *Forest) DecisionFunction(ctx context.Context, X Matrix) ([]float64, error) {
+	s, err := f.score(ctx, X)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +122,8 @@ func (f *Forest) DecisionFunction(X Matrix) ([]float64, error) {
 
 // Predict is predict(X): -1 where DecisionFunction is strictly negative,
 // else 1.
-func (f *Forest) Predict(X Matrix) ([]int64, error) {
-	s, err := f.score(X)
+func (f *Forest) Predict(ctx context.Context, X Matrix) ([]int64, error) {
+	s, err := f.score(ctx, X)
 	if err != nil {
 		return nil, err
 	}
@@ -144,71 +156,115 @@ func (f *Forest) expand(s *scored) ([]int64, []float64) {
 	return labels, decision
 }
 
-func (f *Forest) fit(X Matrix) (*scored, error) {
+// fitRows fits on the rows of X and, if score (or offset_ needs them),
+// scores them; otherwise it returns nil scores.
+func (f *Forest) fitRows(ctx context.Context, X Matrix, score bool) (*scored, error) {
 	if X.Rows < 2 {
 		return nil, fmt.Errorf("%w: isolation forest needs at least 2 rows, got %d; widen the time range or the query", ErrInvalidInput, X.Rows)
 	}
 	if X.Rows > maxRows {
 		return nil, fmt.Errorf("%w: %d rows is more than the %d this package indexes; sample the data first", ErrInvalidInput, X.Rows, maxRows)
 	}
-	x, err := toFloat32(X, 0)
+	n := int64(X.Rows)
+	ms, warnings, err := f.start(n)
 	if err != nil {
 		return nil, err
 	}
-	n := X.Rows
-	f.fitted, f.trees, f.warnings = false, nil, nil
-	f.impurityStops.Store(0)
-	ms := f.cfg.MaxSamples
-	switch ms.kind {
-	case maxSamplesAuto:
-		f.maxSamples = min(256, n)
-	case maxSamplesCount:
-		f.maxSamples = ms.count
-		if ms.count > n {
-			f.warnings = append(f.warnings, fmt.Sprintf("max_samples (%d) is greater than the total number of samples (%d). max_samples will be set to n_samples for estimation.", ms.count, n))
-			f.maxSamples = n
-		}
-	case maxSamplesFraction:
-		f.maxSamples = int(ms.fraction * float64(n))
-		if f.maxSamples < 1 {
-			return nil, fmt.Errorf("%w: max_samples=%v of %d rows gives no rows per tree; use a larger fraction or an integer", ErrInvalidConfig, ms.fraction, n)
+	x, err := toFloat32(ctx, X, 0)
+	if err != nil {
+		return nil, err
+	}
+	fr := &trainFrame{n: n, cols: X.Cols, x: x}
+	if f.cfg.RowOrder == Canonical {
+		if fr.order, err = canonicalOrder(ctx, X); err != nil {
+			return nil, err
 		}
 	}
-	f.nFeatures = X.Cols
-	f.maxFeatures = max(1, int(f.cfg.MaxFeatures*float64(X.Cols)))
+	if !score {
+		return nil, f.grow(ctx, fr, X.Cols, ms, warnings)
+	}
+	// Grouping equal rows does not depend on the trees: do it meanwhile.
+	type deduped struct {
+		rows *distinctRows
+		err  error
+	}
+	dedupeDone := make(chan deduped, 1)
+	go func() {
+		rows, err := dedupe(ctx, x, X.Cols)
+		dedupeDone <- deduped{rows, err}
+	}()
+	err = f.grow(ctx, fr, X.Cols, ms, warnings)
+	d := <-dedupeDone
+	if err != nil {
+		return nil, err
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return f.scoreTraining(ctx, d.rows)
+}
+
+// start checks the settings against n rows before any work (max_samples_
+// and the budget) and resets the forest.
+func (f *Forest) start(n int64) (ms int, warnings []string, err error) {
+	f.fitted, f.trees, f.warnings = false, nil, nil
+	f.impurityStops.Store(0)
+	return f.cfg.sampleSize(n)
+}
+
+// grow grows the forest on fr with max_samples_ ms.
+func (f *Forest) grow(ctx context.Context, fr *trainFrame, cols, ms int, warnings []string) error {
+	f.rows, f.maxSamples, f.warnings = fr.n, ms, warnings
+	f.nFeatures = cols
+	f.maxFeatures = max(1, int(f.cfg.MaxFeatures*float64(cols)))
 	maxDepth := 1
 	for 1<<maxDepth < max(f.maxSamples, 2) { // ceil(log2(max(max_samples, 2)))
 		maxDepth++
 	}
-	// Grouping equal rows does not depend on the trees: do it meanwhile.
-	dedupeDone := make(chan *distinctRows, 1)
-	go func() { dedupeDone <- dedupe(x, X.Cols) }()
-	if err := f.growTrees(x, n, maxDepth); err != nil {
-		<-dedupeDone
-		return nil, err
+	if err := f.growTrees(ctx, fr, maxDepth); err != nil {
+		f.trees = nil
+		return err
 	}
 	f.fitted = true
-	rows := <-dedupeDone
-	s := &scored{rows: rows, scores: f.scoreDistinct(rows)}
-	if f.cfg.Contamination.IsAuto() {
-		f.offset = -0.5
-	} else {
-		f.offset = percentile(s.scores, rows.counts, 100.0*f.cfg.Contamination.Fraction())
-	}
-	return s, nil
+	f.offset = -0.5 // contamination "auto"; scoreTraining sets the percentile otherwise
+	return nil
 }
 
-func (f *Forest) score(X Matrix) (*scored, error) {
+// scoreTraining scores the training vectors, weighted by their rows, and
+// sets offset_ from them unless contamination is "auto".
+func (f *Forest) scoreTraining(ctx context.Context, rows *distinctRows) (*scored, error) {
+	scores, err := f.scoreDistinct(ctx, rows)
+	if err != nil {
+		f.fitted = false
+		return nil, err
+	}
+	if !f.cfg.Contamination.IsAuto() {
+		f.offset = percentile(scores, rows.counts, 100.0*f.cfg.Contamination.Fraction())
+	}
+	return &scored{rows: rows, scores: scores}, nil
+}
+
+func (f *Forest) score(ctx context.Context, X Matrix) (*scored, error) {
 	if !f.fitted {
 		return nil, fmt.Errorf("%w: call Fit first", ErrNotFitted)
 	}
 	if X.Rows < 1 {
 		return nil, fmt.Errorf("%w: no rows to score", ErrInvalidInput)
 	}
-	x, err := toFloat32(X, f.nFeatures)
+	if X.Rows > maxRows {
+		return nil, fmt.Errorf("%w: %d rows is more than the %d this package indexes; score them in parts", ErrInvalidInput, X.Rows, maxRows)
+	}
+	x, err := toFloat32(ctx, X, f.nFeatures)
 	if err != nil {
 		return nil, err
 	}
-	rows := dedupe(x, X.Cols)
-	return &scored{rows: rows, scores: f.scoreDistinct(rows)}, nil
+	rows, err := dedupe(ctx, x, X.Cols)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := f.scoreDistinct(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	return &scored{rows: rows, scores: scores}, nil
 }

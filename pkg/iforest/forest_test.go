@@ -21,7 +21,7 @@ func TestToyOutliers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			labels, dec, err := f.FitPredictDecision(X)
+			labels, dec, err := f.FitPredictDecision(t.Context(), X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func TestConstantDataAllInliers(t *testing.T) {
 			c := DefaultConfig()
 			c.Contamination = tt.cont
 			f, _ := New(c)
-			labels, err := f.FitPredict(X)
+			labels, err := f.FitPredict(t.Context(), X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +100,7 @@ func TestSameResultForAnyWorkerCount(t *testing.T) {
 		c := DefaultConfig()
 		c.Workers = workers
 		f, _ := New(c)
-		labels, dec, err := f.FitPredictDecision(X)
+		labels, dec, err := f.FitPredictDecision(t.Context(), X)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,13 +132,13 @@ func TestLayeredAPI(t *testing.T) {
 	}
 	X, _ := MatrixFromCodes(codes)
 	f, _ := New(DefaultConfig())
-	labels, dec, err := f.FitPredictDecision(X)
+	labels, dec, err := f.FitPredictDecision(t.Context(), X)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scores, _ := f.ScoreSamples(X)
-	dec2, _ := f.DecisionFunction(X)
-	pred, _ := f.Predict(X)
+	scores, _ := f.ScoreSamples(t.Context(), X)
+	dec2, _ := f.DecisionFunction(t.Context(), X)
+	pred, _ := f.Predict(t.Context(), X)
 	flagged := 0
 	for i := range scores {
 		if dec2[i] != scores[i]-f.Offset() || dec[i] != dec2[i] {
@@ -221,6 +221,33 @@ func TestKthAgainstSortedExpansion(t *testing.T) {
 			}
 			if got := kth(items, int64(k)); got != all[k] {
 				t.Fatalf("trial %d: kth(%d) = %v, sorted %v", trial, k, got, all[k])
+			}
+		}
+	}
+}
+
+// TestCountsSameForAnyWorkerCount: fitting from counts over more rows than
+// a bitmap covers (the sorted path) gives the same answer on 1 and 3
+// workers.
+func TestCountsSameForAnyWorkerCount(t *testing.T) {
+	vectors, _ := NewMatrix(5, 2, []float64{0, 0, 1, 0, 0, 1, 5, 5, 2, 2})
+	counts := []int64{70_000_000, 4_000_000, 100_000, 17, 50_000_000}
+	var ref []float64
+	for _, workers := range []int{1, 3} {
+		c := DefaultConfig()
+		c.Workers = workers
+		f, _ := New(c)
+		_, dec, err := f.FitPredictDecisionCounts(t.Context(), vectors, counts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref = dec
+			continue
+		}
+		for i := range dec {
+			if math.Float64bits(dec[i]) != math.Float64bits(ref[i]) {
+				t.Fatalf("%d workers: vector %d decision %x, 1 worker %x", workers, i, dec[i], ref[i])
 			}
 		}
 	}

@@ -37,6 +37,9 @@ func FuzzFitNeverPanics(f *testing.F) {
 		case 3:
 			cfg.Contamination = ContaminationAuto()
 		}
+		if nEst&1 == 1 {
+			cfg.RowOrder = Canonical
+		}
 		forest, err := New(cfg)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidConfig) {
@@ -44,7 +47,7 @@ func FuzzFitNeverPanics(f *testing.F) {
 			}
 			return
 		}
-		labels, dec, err := forest.FitPredictDecision(X)
+		labels, dec, err := forest.FitPredictDecision(t.Context(), X)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidInput) && !errors.Is(err, ErrInvalidConfig) {
 				t.Fatalf("Fit: unexpected error %v", err)
@@ -57,6 +60,36 @@ func FuzzFitNeverPanics(f *testing.F) {
 		for i, d := range dec {
 			if math.IsNaN(d) || (labels[i] == -1) != (d < 0) {
 				t.Fatalf("row %d: label %d, decision %v", i, labels[i], d)
+			}
+		}
+		// The same rows as counts (each row its own vector, counted from the
+		// raw bytes, zero and negative counts included): results or an
+		// error, never a panic; when the counts are all 1 they are the rows,
+		// and canonical order must agree with them.
+		counts := make([]int64, rows)
+		allOnes := true
+		for i := range counts {
+			counts[i] = 1
+			if i < len(raw) && raw[i] > 250 {
+				counts[i] = int64(raw[i]) - 252 // -1, 0, 1, 2, 3
+				allOnes = allOnes && counts[i] == 1
+			}
+		}
+		cl, cd, err := forest.FitPredictDecisionCounts(t.Context(), X, counts)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) && !errors.Is(err, ErrInvalidConfig) {
+				t.Fatalf("counts: unexpected error %v", err)
+			}
+			return
+		}
+		if len(cl) != rows || len(cd) != rows {
+			t.Fatalf("counts: %d labels, %d decisions for %d vectors", len(cl), len(cd), rows)
+		}
+		if allOnes && cfg.RowOrder == Canonical {
+			for i := range cl {
+				if cl[i] != labels[i] || math.Float64bits(cd[i]) != math.Float64bits(dec[i]) {
+					t.Fatalf("row %d: counts give %d %v, canonical rows %d %v", i, cl[i], cd[i], labels[i], dec[i])
+				}
 			}
 		}
 	})

@@ -1,5 +1,7 @@
 package iforest
 
+import "slices"
+
 // TreeInfo is one fitted tree in the layout of scikit-learn's
 // estimators_[i].tree_ and estimators_features_[i], for tests and
 // debugging. It is built on request, apart from the scoring structures.
@@ -27,20 +29,23 @@ func (f *Forest) Trees() []TreeInfo {
 			ChildrenLeft:  make([]int, n),
 			ChildrenRight: make([]int, n),
 			Feature:       make([]int, n),
-			Threshold:     append([]float64(nil), t.threshold...),
+			Threshold:     make([]float64, n),
 			NNodeSamples:  make([]int, n),
 		}
 		for _, c := range t.features {
 			ti.Features = append(ti.Features, int(c))
 		}
 		for j, nd := range t.nodes {
-			ti.Feature[j] = int(t.feature[j])
 			ti.NNodeSamples[j] = int(t.nodeSamples[j])
 			if nd.col < 0 {
 				ti.ChildrenLeft[j], ti.ChildrenRight[j] = -1, -1
-			} else {
-				ti.ChildrenLeft[j], ti.ChildrenRight[j] = j+1, int(nd.right)
+				ti.Feature[j], ti.Threshold[j] = treeUndefined, treeUndefined
+				continue
 			}
+			ti.ChildrenLeft[j], ti.ChildrenRight[j] = j+1, int(nd.right)
+			// tree_.feature indexes the tree's features; nodes hold X's column.
+			ti.Feature[j] = slices.Index(ti.Features, int(nd.col))
+			ti.Threshold[j] = nd.value
 		}
 		out[i] = ti
 	}

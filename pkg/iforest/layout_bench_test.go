@@ -15,12 +15,14 @@ func BenchmarkScoreFloat4(b *testing.B) {
 	}
 	X, _ := NewMatrix(200_000, 4, data)
 	f, _ := New(DefaultConfig())
-	if err := f.Fit(X); err != nil {
+	if err := f.Fit(b.Context(), X); err != nil {
 		b.Fatal(err)
 	}
-	x, _ := toFloat32(X, 4)
-	rows := dedupe(x, 4)
+	x, _ := toFloat32(b.Context(), X, 4)
+	rows, _ := dedupe(b.Context(), x, 4)
 	for b.Loop() {
-		f.scoreDistinct(rows)
+		if _, err := f.scoreDistinct(b.Context(), rows); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -20,10 +20,10 @@ func TestPerfectLayoutMatchesNodeWalk(t *testing.T) {
 		}
 		X, _ := NewMatrix(n, cols, data)
 		f, _ := New(DefaultConfig())
-		if err := f.Fit(X); err != nil {
+		if err := f.Fit(t.Context(), X); err != nil {
 			t.Fatal(err)
 		}
-		x, _ := toFloat32(X, cols)
+		x, _ := toFloat32(t.Context(), X, cols)
 		// Add each tree's thresholds and their float32 neighbours as rows.
 		for _, tr := range f.trees {
 			for _, nd := range tr.nodes {
@@ -42,22 +42,19 @@ func TestPerfectLayoutMatchesNodeWalk(t *testing.T) {
 		}
 		rows := len(x) / cols
 		for ti, tr := range f.trees {
-			if tr.perfect == nil {
-				t.Fatalf("tree %d has no perfect layout at max_depth 8", ti)
-			}
+			// The forest keeps one layout per tree (for the columns it was
+			// fitted on); build both here.
+			perf := newPerfectTree(&tr, 8)
 			walk := make([]float64, rows)
 			perfect := make([]float64, rows)
 			fixed := make([]float64, rows)
 			addPathTerms(tr.nodes, x, cols, walk)
-			addPathTermsPerfect(tr.perfect, x, cols, perfect)
+			addPathTermsPerfect(perf, x, cols, perfect)
 			pad := make([][4]float32, rows)
 			for r := range pad {
 				copy(pad[r][:], x[r*cols:r*cols+cols])
 			}
-			if tr.perfect8 == nil {
-				t.Fatalf("tree %d has no fixed-array layout at max_depth 8", ti)
-			}
-			addPathTerms8(tr.perfect8, pad, fixed)
+			addPathTerms8(newPerfect8(perf), pad, fixed)
 			for i := range walk {
 				if math.Float64bits(walk[i]) != math.Float64bits(perfect[i]) || math.Float64bits(walk[i]) != math.Float64bits(fixed[i]) {
 					t.Fatalf("cols %d tree %d row %d: node walk %v, perfect layout %v, fixed arrays %v", cols, ti, i, walk[i], perfect[i], fixed[i])

@@ -1,6 +1,7 @@
 package iforest
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -14,10 +15,17 @@ type Matrix struct {
 
 // NewMatrix wraps row-major data without copying.
 func NewMatrix(rows, cols int, data []float64) (Matrix, error) {
-	if rows < 0 || cols < 1 || len(data) != rows*cols {
-		return Matrix{}, fmt.Errorf("%w: matrix of %d rows x %d columns needs %d values, got %d", ErrInvalidInput, rows, cols, rows*cols, len(data))
+	m := Matrix{Rows: rows, Cols: cols, Data: data}
+	if !m.wellShaped() {
+		return Matrix{}, fmt.Errorf("%w: a matrix of %d rows x %d columns cannot hold %d values", ErrInvalidInput, rows, cols, len(data))
 	}
-	return Matrix{Rows: rows, Cols: cols, Data: data}, nil
+	return m, nil
+}
+
+// wellShaped reports whether Data holds exactly Rows x Cols values, with
+// at least one column, without overflowing Rows*Cols.
+func (X Matrix) wellShaped() bool {
+	return X.Cols >= 1 && X.Rows >= 0 && (X.Rows == 0 || X.Cols <= len(X.Data)/X.Rows) && len(X.Data) == X.Rows*X.Cols
 }
 
 // MatrixFromColumns builds a matrix from equally long feature columns, the
@@ -56,8 +64,8 @@ func MatrixFromCodes(cols ...[]int64) (Matrix, error) {
 // scoring (trees compare float32 features with float64 thresholds), and
 // rejects what check_array rejects: NaN, infinity, and values that overflow
 // float32.
-func toFloat32(X Matrix, wantCols int) ([]float32, error) {
-	if X.Cols < 1 || len(X.Data) != X.Rows*X.Cols {
+func toFloat32(ctx context.Context, X Matrix, wantCols int) ([]float32, error) {
+	if !X.wellShaped() {
 		return nil, fmt.Errorf("%w: matrix of %d rows x %d columns has %d values", ErrInvalidInput, X.Rows, X.Cols, len(X.Data))
 	}
 	if wantCols > 0 && X.Cols != wantCols {
@@ -65,6 +73,9 @@ func toFloat32(X Matrix, wantCols int) ([]float32, error) {
 	}
 	out := make([]float32, len(X.Data))
 	for i, v := range X.Data {
+		if stopped(ctx, i) {
+			return nil, ctx.Err()
+		}
 		f := float32(v)
 		if math.IsNaN(v) || math.IsInf(float64(f), 0) {
 			what := "NaN"

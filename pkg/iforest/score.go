@@ -2,6 +2,7 @@ package iforest
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 )
@@ -13,13 +14,13 @@ const scoreChunk = 512
 // scoreDistinct returns score_samples for each distinct vector. Each row's
 // path terms are added tree by tree in tree order, as numpy's
 // depths += ... does, whatever the number of workers.
-func (f *Forest) scoreDistinct(rows *distinctRows) []float64 {
+func (f *Forest) scoreDistinct(ctx context.Context, rows *distinctRows) ([]float64, error) {
 	nd := rows.len()
 	out := make([]float64, nd)
 	cols := rows.cols
 	denom := float64(len(f.trees)) * AveragePathLength(f.maxSamples)
 	chunks := (nd + scoreChunk - 1) / scoreChunk
-	parallel(f.cfg.workers(), chunks, func() func(int) error {
+	err := parallel(ctx, f.cfg.workers(), chunks, func() func(int) error {
 		var pad [][4]float32 // a chunk's rows padded to four features
 		if cols > 1 && cols <= 4 {
 			pad = make([][4]float32, scoreChunk)
@@ -35,6 +36,9 @@ func (f *Forest) scoreDistinct(rows *distinctRows) []float64 {
 				}
 			}
 			for ti := range f.trees {
+				if ti%cancelTrees == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
 				t := &f.trees[ti]
 				switch {
 				case t.perfect8 != nil && pad != nil:
@@ -55,7 +59,10 @@ func (f *Forest) scoreDistinct(rows *distinctRows) []float64 {
 			return nil
 		}
 	})
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // addPathTerms adds one tree's path term to acc for each row of xs.

@@ -1,5 +1,7 @@
 package iforest
 
+import "context"
+
 // One isolation tree, grown as scikit-learn 1.2.1 grows
 // ExtraTreeRegressor(max_features=1, splitter="random") inside
 // IsolationForest: depth-first, left child first, every random number drawn
@@ -16,15 +18,31 @@ type node struct {
 	col   int32 // column of X compared at this node; -1 for a leaf
 }
 
-// tree holds the hot nodes and, apart, the fields kept only for inspection.
+// tree holds the nodes, one scoring layout, and the per-node row counts
+// kept for inspection (Trees rebuilds scikit-learn's other arrays from the
+// nodes). A forest holds up to MaxSampledRows / max_samples_ trees, so each
+// byte per node counts.
 type tree struct {
 	nodes       []node
 	perfect     *perfectTree // scoring layout when max_depth <= perfectDepthLimit
-	perfect8    *perfect8    // the same in fixed arrays when max_depth == 8
+	perfect8    *perfect8    // instead of perfect for max_depth 8 on 2 to 4 features
 	features    []int32      // estimators_features_: X's columns seen by the tree, in tree order
-	threshold   []float64    // tree_.threshold (-2 for leaves)
 	nodeSamples []int32      // tree_.n_node_samples
-	feature     []int32      // tree_.feature (index into features; -2 for leaves)
+}
+
+// layout builds the scoring layout the scorer will use for this tree: the
+// fixed-array one for depth 8 on 2 to 4 columns, the perfect one up to
+// perfectDepthLimit, none beyond (the nodes are walked).
+func (t *tree) layout(maxDepth, cols int) {
+	if maxDepth > perfectDepthLimit {
+		return
+	}
+	p := newPerfectTree(t, maxDepth)
+	if maxDepth == 8 && cols > 1 && cols <= 4 {
+		t.perfect8 = newPerfect8(p)
+		return
+	}
+	t.perfect = p
 }
 
 const (
@@ -63,6 +81,8 @@ func (s *splitRand) uniform(low, high float64) float64 {
 
 // treeBuilder holds a worker's scratch space; reused across trees.
 type treeBuilder struct {
+	ctx             context.Context // growing stops when it ends
+	cancelled       bool
 	x               []float32 // sampled rows x tree features, row-major
 	y               []float64 // fit's y = RandomState(random_state).uniform(size=n), at the sampled rows
 	nf              int       // features seen by the tree
@@ -77,9 +97,16 @@ type treeBuilder struct {
 	t               *tree
 }
 
+// cancelNodeRows: a node of at least this many rows looks at the context
+// before it is split and between the passes over its rows; a pass over
+// the largest node the budget allows (4 million rows) takes a few
+// milliseconds, so a tree stops within milliseconds of a cancel.
+const cancelNodeRows = 1 << 12
+
 // grow builds a tree over the builder's sampled rows (already in ascending
-// row order, as scikit-learn's zero-weight trick leaves them).
-func (b *treeBuilder) grow(t *tree, nRows int, seed uint32, maxDepth int) {
+// row order, as scikit-learn's zero-weight trick leaves them). It reports
+// false, leaving the tree unfinished, when the builder's context ended.
+func (b *treeBuilder) grow(t *tree, nRows int, seed uint32, maxDepth int) bool {
 	b.t = t
 	b.rng = splitRand(seed)
 	b.maxDepth = maxDepth
@@ -102,12 +129,17 @@ func (b *treeBuilder) grow(t *tree, nRows int, seed uint32, maxDepth int) {
 	sum, sq := b.sums(0, nRows)
 	w := float64(nRows)
 	b.weightedSamples = w
+	b.cancelled = false
 	b.node(0, nRows, 0, 0, float64(sq/w)-sq2(sum/w))
+	if b.cancelled {
+		return false
+	}
 	for i := range t.nodes {
 		if t.nodes[i].col >= 0 {
 			t.nodes[i].col = t.features[t.nodes[i].col]
 		}
 	}
+	return true
 }
 
 // node adds the node holding samples[start:end] and, recursively, its
@@ -117,10 +149,11 @@ func (b *treeBuilder) node(start, end, depth, nConstant int, impurity float64) {
 	t := b.t
 	id := len(t.nodes)
 	n := end - start
+	if b.stopped(n) {
+		return
+	}
 	t.nodes = append(t.nodes, node{col: -1})
 	t.nodeSamples = append(t.nodeSamples, int32(n))
-	t.threshold = append(t.threshold, treeUndefined)
-	t.feature = append(t.feature, treeUndefined)
 	// min_samples_split = 2, min_samples_leaf = 1, min_weight_leaf = 0,
 	// and a node whose y impurity is within EPSILON of 0 is a leaf (y is
 	// fit's random uniform target, so this is rare but part of the stream).
@@ -129,14 +162,15 @@ func (b *treeBuilder) node(start, end, depth, nConstant int, impurity float64) {
 	}
 	if depth < b.maxDepth && n >= 2 && !(impurity <= epsilon) {
 		sp := b.split(start, end, nConstant, impurity)
+		if b.cancelled {
+			return
+		}
 		// min_impurity_decrease = 0: improvement + EPSILON < 0 stops too.
 		if sp.pos < end && sp.improvement+epsilon < 0 {
 			b.impurityStops++
 		}
 		if sp.pos < end && !(sp.improvement+epsilon < 0) {
 			t.nodes[id] = node{value: sp.threshold, col: sp.feature}
-			t.threshold[id] = sp.threshold
-			t.feature[id] = sp.feature
 			b.node(start, sp.pos, depth+1, sp.nConstants, sp.impurityLeft)
 			t.nodes[id].right = int32(len(t.nodes))
 			b.node(sp.pos, end, depth+1, sp.nConstants, sp.impurityRight)
@@ -145,6 +179,16 @@ func (b *treeBuilder) node(start, end, depth, nConstant int, impurity float64) {
 	}
 	// A leaf: (nodes on the path) + c(n) - 1.0, as sklearn's depths term.
 	t.nodes[id].value = float64(float64(depth+1)+AveragePathLength(n)) - 1.0
+}
+
+// stopped reports whether the builder's context has ended, looking at it
+// only for nodes of at least cancelNodeRows rows; once it has, growing
+// stops and grow reports false.
+func (b *treeBuilder) stopped(rows int) bool {
+	if !b.cancelled && rows >= cancelNodeRows && b.ctx.Err() != nil {
+		b.cancelled = true
+	}
+	return b.cancelled
 }
 
 // splitResult is the SplitRecord scikit-learn's builder reads back.
@@ -220,6 +264,9 @@ func (b *treeBuilder) split(start, end, nKnownConstants int, impurity float64) s
 		}
 		fi--
 		features[fi], features[fj] = features[fj], features[fi]
+		if b.stopped(end - start) { // between the passes over a large node
+			return splitResult{pos: end}
+		}
 		thr := b.rng.uniform(float64(mn), float64(mx))
 		if thr == float64(mx) {
 			thr = float64(mn)
@@ -242,7 +289,7 @@ func (b *treeBuilder) split(start, end, nKnownConstants int, impurity float64) s
 	copy(features[:nKnownConstants], b.constFeatures[:nKnownConstants])
 	copy(b.constFeatures[nKnownConstants:nKnownConstants+nFound], features[nKnownConstants:nKnownConstants+nFound])
 	sp := splitResult{feature: feature, threshold: threshold, pos: pos, nConstants: nTotal}
-	if pos < end {
+	if pos < end && !b.stopped(end-start) {
 		b.childImpurity(&sp, start, end, sumTotal, sqTotal, impurity)
 	}
 	return sp

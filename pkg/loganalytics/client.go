@@ -21,6 +21,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/egress"
 	"github.com/kqlhunt/anomaly-datasource/pkg/membudget"
 )
 
@@ -258,6 +259,10 @@ func classify(parent, callCtx context.Context, wait time.Duration, c *call, err 
 		return backend.DownstreamError(&TimeoutError{After: wait})
 	case errors.As(err, &signIn):
 		return backend.DownstreamError(signIn)
+	case errors.Is(err, egress.ErrRefused):
+		// The endpoint policy refused the connection: the datasource's settings name a host the
+		// Grafana admin has not approved. The refusal's own text says which and who can approve it.
+		return backend.DownstreamError(err)
 	case errors.As(err, &tooLarge), errors.Is(err, ErrDecode):
 		// Too large for the budget, or a 200 answer that is not the service's wire format.
 		return backend.DownstreamError(err)

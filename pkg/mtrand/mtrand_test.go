@@ -1,6 +1,7 @@
 package mtrand
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"slices"
@@ -38,7 +39,7 @@ type numpyStreams struct {
 		} `json:"permutation"`
 		Sample []struct {
 			Seed        uint32  `json:"seed"`
-			NPopulation int     `json:"n_population"`
+			NPopulation int64   `json:"n_population"`
 			NSamples    int     `json:"n_samples"`
 			Method      string  `json:"method"`
 			Values      []int64 `json:"values"`
@@ -94,9 +95,9 @@ func TestRandomSampleMatchesNumpyUniform(t *testing.T) {
 }
 
 func TestSkipEqualsDrawing(t *testing.T) {
-	for _, k := range []int{0, 1, 2, 623, 624, 625, 1300, 5000} {
+	for _, k := range []int64{0, 1, 2, 623, 624, 625, 1300, 5000} {
 		a, b := New(99), New(99)
-		for i := 0; i < k; i++ {
+		for i := int64(0); i < k; i++ {
 			a.Uint32()
 		}
 		b.Skip(k)
@@ -143,9 +144,12 @@ func TestRandintMatchesNumpy(t *testing.T) {
 
 func TestPermutationMatchesNumpy(t *testing.T) {
 	s := loadStreams(t)
+	var sampler Sampler
 	for _, c := range s.Cases.Permutation {
-		if got := New(c.Seed).Permutation(c.N); !slices.Equal(got, c.Values) {
-			t.Errorf("seed %d permutation(%d) differs from numpy", c.Seed, c.N)
+		// permutation(n)[:n] is the whole permutation.
+		got, err := sampler.Sample(context.Background(), New(c.Seed), int64(c.N), c.N, PermutationMethod)
+		if err != nil || !slices.Equal(got, c.Values) {
+			t.Errorf("seed %d permutation(%d) differs from numpy (%v)", c.Seed, c.N, err)
 		}
 	}
 }
@@ -158,7 +162,7 @@ func TestSampleWithoutReplacementMatchesSklearn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := sampler.Sample(New(c.Seed), c.NPopulation, c.NSamples, m)
+		got, err := sampler.Sample(context.Background(), New(c.Seed), c.NPopulation, c.NSamples, m)
 		if err != nil {
 			t.Fatalf("%s(%d, %d): %v", c.Method, c.NPopulation, c.NSamples, err)
 		}
@@ -171,8 +175,9 @@ func TestSampleWithoutReplacementMatchesSklearn(t *testing.T) {
 
 func TestChooseMethodBoundaries(t *testing.T) {
 	tests := []struct {
-		pop, samples int
-		want         Method
+		pop     int64
+		samples int
+		want    Method
 	}{
 		{256, 256, ReservoirSampling},
 		{257, 256, ReservoirSampling},
@@ -185,6 +190,8 @@ func TestChooseMethodBoundaries(t *testing.T) {
 		{1000, 995, ReservoirSampling},
 		{1000, 5, TrackingSelection},
 		{0, 0, ReservoirSampling},
+		{3_000_000_000, 256, TrackingSelection},
+		{30_000, 301, PermutationMethod},
 	}
 	for _, tt := range tests {
 		if got := ChooseMethod(tt.pop, tt.samples); got != tt.want {
@@ -195,8 +202,9 @@ func TestChooseMethodBoundaries(t *testing.T) {
 
 func TestSampleErrors(t *testing.T) {
 	tests := []struct {
-		name         string
-		pop, samples int
+		name    string
+		pop     int64
+		samples int
 	}{
 		{"negative population", -1, 0},
 		{"more samples than population", 3, 4},
@@ -211,8 +219,10 @@ func TestSampleErrors(t *testing.T) {
 
 func BenchmarkPermutation25600(b *testing.B) {
 	r := New(42)
-	buf := make([]int64, 25600)
+	var s Sampler
 	for b.Loop() {
-		r.PermutationInto(buf)
+		if _, err := s.Sample(context.Background(), r, 25600, 256, PermutationMethod); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

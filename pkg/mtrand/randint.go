@@ -12,44 +12,51 @@ func mask(v uint64) uint64 {
 	return v
 }
 
-// Interval returns a uniform integer in [0, max] by masked rejection, the
-// way numpy's random_interval does for legacy shuffle and permutation.
-// max must fit in 32 bits (it always does for the sizes this project uses);
-// larger values panic because numpy would switch to 64-bit draws.
-func (r *RandomState) Interval(max uint64) uint64 {
+// Interval returns a uniform integer in [0, max] by masked rejection on
+// 32-bit draws, the way numpy's random_interval does for legacy shuffle and
+// permutation. (numpy switches to 64-bit draws above 2**32-1; shuffles here
+// hold at most MaxShuffled positions, so the type leaves that path out.)
+func (r *RandomState) Interval(max uint32) uint32 {
 	if max == 0 {
 		return 0
 	}
-	if max > 0xffffffff {
-		panic("mtrand: Interval above 2**32-1 is not ported")
-	}
-	m := uint32(mask(max))
+	m := uint32(mask(uint64(max)))
 	for {
-		v := uint64(r.Uint32() & m)
-		if v <= max {
+		if v := r.Uint32() & m; v <= max {
 			return v
 		}
 	}
 }
 
 // Intn returns numpy's RandomState.randint(n) (equivalently randint(0, n))
-// for the default int64 dtype: masked rejection on 32-bit draws over
-// [0, n-1]. n == 1 consumes no draw, as in numpy. n must be in [1, 2**32].
+// for the default int64 dtype, n >= 1. numpy's legacy bounded draw
+// (random_bounded_uint64_fill with masking) works on rng = n-1: no draw
+// when rng is 0; one raw 32-bit output when rng is 2**32-1; masked
+// rejection on 32-bit outputs below that; and above 2**32-1, masked
+// rejection on 64-bit draws (two outputs each, the first in the high
+// half). So a population of 3e9 rows uses 32-bit draws and one of 5e9
+// rows 64-bit draws, as numpy does. n < 1 is a caller bug and panics.
 func (r *RandomState) Intn(n int64) int64 {
-	if n < 1 || n > 1<<32 {
-		panic("mtrand: Intn bound outside [1, 2**32]")
+	if n < 1 {
+		panic("mtrand: Intn bound below 1")
 	}
 	rng := uint64(n - 1)
-	if rng == 0 {
+	switch {
+	case rng == 0:
 		return 0
-	}
-	if rng == 0xffffffff {
+	case rng == 0xffffffff:
 		return int64(r.Uint32())
+	case rng < 0xffffffff:
+		m := uint32(mask(rng))
+		for {
+			if v := uint64(r.Uint32() & m); v <= rng {
+				return int64(v)
+			}
+		}
 	}
-	m := uint32(mask(rng))
+	m := mask(rng)
 	for {
-		v := uint64(r.Uint32() & m)
-		if v <= rng {
+		if v := r.Uint64() & m; v <= rng {
 			return int64(v)
 		}
 	}

@@ -6,7 +6,6 @@ package plugin
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
@@ -76,7 +75,8 @@ func newDatasource(ctx context.Context, deps Deps, s backend.DataSourceInstanceS
 	return d
 }
 
-// newQuerier connects to the built-in demo workspace or to Log Analytics with the configured identity.
+// newQuerier connects to the built-in demo workspace or to Log Analytics with the configured identity,
+// through the process's outbound policy (KQLHUNT_ALLOWED_ENDPOINT_HOSTS; see pkg/egress).
 func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganalytics.Querier, error) {
 	if st.DemoWorkspace {
 		if deps.Demo == nil {
@@ -86,16 +86,16 @@ func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganaly
 			Endpoint: demo.Endpoint, Transport: deps.Demo.Transport(), ApplicationID: applicationID, Budget: deps.ResultBudget,
 		})
 	}
-	target, err := azureauth.ResolveTarget(st)
+	outbound, err := azureauth.ProcessPolicy()
 	if err != nil {
 		return nil, err
 	}
-	cred, err := azureauth.NewCredential(st, azureauth.FromContext(ctx), target, nil)
+	conn, err := azureauth.Connect(st, azureauth.FromContext(ctx), outbound)
 	if err != nil {
 		return nil, err
 	}
-	return loganalytics.NewClient(cred, loganalytics.ClientOptions{
-		Endpoint: target.Endpoint, Audience: target.Audience, ApplicationID: applicationID, Budget: deps.ResultBudget,
+	return loganalytics.NewClient(conn.Credential, loganalytics.ClientOptions{
+		Endpoint: conn.Target.Endpoint, Audience: conn.Target.Audience, Transport: conn.Transport, ApplicationID: applicationID, Budget: deps.ResultBudget,
 	})
 }
 
@@ -105,12 +105,7 @@ func (d *Datasource) Dispose() {}
 
 // CallResource serves the editors' helper endpoints (see resources.go).
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	ctx, release := holdResults(ctx)
+	defer release()
 	return d.resources.CallResource(ctx, req, sender)
-}
-
-func (d *Datasource) routes() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /workspaces", d.handleWorkspaces)
-	mux.HandleFunc("GET /schema", d.handleSchema)
-	return mux
 }

@@ -44,7 +44,7 @@ func TestIsolationForestFlagsPlantedBinaries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			labels, err := f.FitPredict(x)
+			labels, err := f.FitPredict(t.Context(), x)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,8 +2,10 @@
 
 Usage: /usr/bin/python3 notebook.py IN.json OUT.json
 
-IN.json: {"field": name, "values": [...], "params": {...}} where values are the field's cells as
-msticpy's DataFrame would hold them (strings, numbers, null). OUT.json: Outlier, Anomaly and
+IN.json: {"field": name, "values": [...], "params": {...}, "canonical": bool} where values are the
+field's cells as msticpy's DataFrame would hold them (strings, numbers, null). With canonical, the
+forest is fitted on the frame stably sorted by Outlier (the plugin's default row order) and the
+answers are mapped back to the original rows. OUT.json: Outlier, Anomaly and
 Anomaly_Score (as float.hex, so nothing is lost), and scikit-learn's version.
 """
 import json
@@ -24,8 +26,15 @@ p = case["params"]
 le = LabelEncoder()
 df['Outlier'] = le.fit_transform(df[field_name])
 iso_forest = IsolationForest(n_estimators=p["n_estimators"], contamination=p["contamination"], random_state=p["random_state"])
-df['Anomaly'] = iso_forest.fit_predict(df[['Outlier']])
-df['Anomaly_Score'] = iso_forest.decision_function(df[['Outlier']])
+if case.get("canonical"):
+    # The same lines on the stably sorted frame; the index maps the answers back to each row.
+    s = df.sort_values('Outlier', kind='stable')
+    s['Anomaly'] = iso_forest.fit_predict(s[['Outlier']])
+    s['Anomaly_Score'] = iso_forest.decision_function(s[['Outlier']])
+    df = s.sort_index()
+else:
+    df['Anomaly'] = iso_forest.fit_predict(df[['Outlier']])
+    df['Anomaly_Score'] = iso_forest.decision_function(df[['Outlier']])
 
 with open(sys.argv[2], "w") as f:
     json.dump({

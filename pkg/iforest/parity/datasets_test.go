@@ -17,6 +17,9 @@ type params struct {
 	Contamination any     `json:"contamination"`
 	MaxFeatures   float64 `json:"max_features"`
 	RandomState   int64   `json:"random_state"`
+	// Canonical fits scikit-learn on the frame stably sorted by its
+	// columns, and the Go forest with RowOrder Canonical.
+	Canonical bool `json:"canonical,omitempty"`
 }
 
 func notebook() params {
@@ -26,6 +29,9 @@ func notebook() params {
 func (p params) config(workers int) iforest.Config {
 	c := iforest.DefaultConfig()
 	c.NEstimators, c.MaxFeatures, c.RandomState, c.Workers = p.NEstimators, p.MaxFeatures, p.RandomState, workers
+	if p.Canonical {
+		c.RowOrder = iforest.Canonical
+	}
 	switch v := p.MaxSamples.(type) {
 	case int:
 		c.MaxSamples = iforest.MaxSamplesCount(v)
@@ -48,6 +54,31 @@ var inShort = map[string]bool{
 	"n200_uniform12": true, "n257_zipf40_reservoir": true, "n259_permutation": true,
 	"n25600_tracking_ratio_exactly_0.01": true, "n1000_one_value_auto": true,
 	"float2_n2000": true, "three_fields_n2000_maxfeatures0.67": true, "float2_n500_extremes": true, "float2_n300_seed12519_impurity_stop": true, "float4_n300_maxfeatures0.5": true,
+}
+
+// canonicalNames are the cases also run in canonical order (and from
+// counts): every sampling regime (reservoir without and with draws,
+// permutation, tracking selection), one and several fields, a fraction,
+// max_samples above n, signed zeros, and one value.
+var canonicalNames = map[string]bool{
+	"n200_uniform12": true, "n257_zipf40_reservoir": true, "n259_permutation": true, "n5000_zipf300": true,
+	"n25600_tracking_ratio_exactly_0.01": true, "n4000_fraction0.05": true, "n150_maxsamples_above_n": true,
+	"n1000_one_value_auto": true, "two_fields_n26000_tracking": true, "three_fields_n2000_maxfeatures0.67": true,
+	"float2_n500_extremes": true, "float4_n1000_constant_and_few_values": true,
+}
+
+// canonicalOf returns the cases of canonicalNames again, fitted in
+// canonical order.
+func canonicalOf[C any](cases []C, name func(*C) *string, p func(*C) *params) []C {
+	var out []C
+	for _, c := range cases {
+		if canonicalNames[*name(&c)] {
+			*name(&c) += "_canonical"
+			p(&c).Canonical = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // labelCase is a notebook run on one string column (nil = null).
@@ -193,9 +224,9 @@ type multiCase struct {
 func multiCases() []multiCase {
 	return []multiCase{
 		{"two_fields_n26000_tracking", [][]*string{zipfLabels(40, 26000, 300, 1.1, 0.01), uniformLabels(41, 26000, 7)},
-			params{100, "auto", 0.01, 1.0, 42}},
+			params{100, "auto", 0.01, 1.0, 42, false}},
 		{"three_fields_n2000_maxfeatures0.67", [][]*string{zipfLabels(42, 2000, 50, 1.0, 0), zipfLabels(43, 2000, 20, 1.5, 0.05), uniformLabels(44, 2000, 3)},
-			params{100, "auto", 0.05, 0.67, 77}},
+			params{100, "auto", 0.05, 0.67, 77, false}},
 	}
 }
 
@@ -221,17 +252,17 @@ func floatCases() []floatCase {
 		row[2] = float64(i % 3) // few values
 	}
 	return []floatCase{
-		{"float2_n2000", gaussRows(16, 2000, 2, 0), params{100, "auto", 0.02, 1.0, 3}},
-		{"float3_n26000_rounded_tracking_auto", gaussRows(17, 26000, 3, 1), params{100, "auto", "auto", 1.0, 42}},
-		{"float4_n300_maxfeatures0.5", gaussRows(18, 300, 4, 0), params{60, "auto", 0.05, 0.5, 5}},
-		{"float4_n1000_constant_and_few_values", constantCol, params{100, 128, 0.04, 1.0, 11}},
-		{"float4_n500_maxfeatures0.25_fraction", gaussRows(19, 500, 4, 2), params{50, 0.5, 0.1, 0.25, 2024}},
+		{"float2_n2000", gaussRows(16, 2000, 2, 0), params{100, "auto", 0.02, 1.0, 3, false}},
+		{"float3_n26000_rounded_tracking_auto", gaussRows(17, 26000, 3, 1), params{100, "auto", "auto", 1.0, 42, false}},
+		{"float4_n300_maxfeatures0.5", gaussRows(18, 300, 4, 0), params{60, "auto", 0.05, 0.5, 5, false}},
+		{"float4_n1000_constant_and_few_values", constantCol, params{100, 128, 0.04, 1.0, 11, false}},
+		{"float4_n500_maxfeatures0.25_fraction", gaussRows(19, 500, 4, 2), params{50, 0.5, 0.1, 0.25, 2024, false}},
 		// A seed found by scanning random_state 0..~30,000 on this data: two nodes
 		// become leaves only because fit's random y has (near) zero impurity
 		// there (ImpurityStops() == 2); without that rule the trees differ.
-		{"float2_n300_seed12519_impurity_stop", pcgNormRows(31, 32, 300, 2), params{100, "auto", 0.01, 1.0, 12519}},
-		{"float2_n500_extremes", extremeRows(500), params{100, "auto", 0.1, 1.0, 6}},
+		{"float2_n300_seed12519_impurity_stop", pcgNormRows(31, 32, 300, 2), params{100, "auto", 0.01, 1.0, 12519, false}},
+		{"float2_n500_extremes", extremeRows(500), params{100, "auto", 0.1, 1.0, 6, false}},
 		// max_samples 5000: max_depth 13, scored by walking nodes, not the perfect layout.
-		{"float2_n8000_maxsamples5000_deep", gaussRows(20, 8000, 2, 0), params{30, 5000, 0.01, 1.0, 8}},
+		{"float2_n8000_maxsamples5000_deep", gaussRows(20, 8000, 2, 0), params{30, 5000, 0.01, 1.0, 8, false}},
 	}
 }

@@ -6,8 +6,13 @@
 // thresholds bit for bit, n_node_samples), max_samples_, warnings, offset_,
 // fit_predict labels, score_samples and decision_function (within 1e-12,
 // with the rows that are not bit-identical counted and printed as a
-// summary). encode_parity_test.go checks LabelEncoder on object arrays and
-// numpy's c(n) and 2**x.
+// summary). Cases of every sampling regime are run again in canonical order
+// against scikit-learn fitted on the frame stably sorted by its columns
+// (pandas' sort_values(kind="stable")), and then from their counts, which
+// must give the canonical fit's outputs bit for bit. encode_parity_test.go
+// checks LabelEncoder on object arrays and numpy's c(n) and 2**x;
+// sampler_parity_test.go checks randint and sample_without_replacement over
+// populations above 2**31 and 2**32 against numpy and scikit-learn.
 //
 //	go test ./pkg/iforest/parity/                      # all cases, ~30 s on an idle 2-core machine
 //	go test -v -run TestParity ./pkg/iforest/parity/   # with the summary table

@@ -62,6 +62,9 @@ func TestParity(t *testing.T) {
 		fcs = slices.DeleteFunc(fcs, func(c floatCase) bool { return !inShort[c.name] })
 		t.Logf("-short: %d label and %d float cases (every sampling method)", len(lcs), len(fcs))
 	}
+	lcs = append(lcs, canonicalOf(lcs, func(c *labelCase) *string { return &c.name }, func(c *labelCase) *params { return &c.p })...)
+	fcs = append(fcs, canonicalOf(fcs, func(c *floatCase) *string { return &c.name }, func(c *floatCase) *params { return &c.p })...)
+	mcs = append(mcs, canonicalOf(mcs, func(c *multiCase) *string { return &c.name }, func(c *multiCase) *params { return &c.p })...)
 	var manifest []map[string]any
 	for _, c := range lcs {
 		vals := make([]any, len(c.values))
@@ -166,10 +169,10 @@ func TestParity(t *testing.T) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "PARITY SUMMARY vs scikit-learn %s / numpy %s (%d cases)\n", res.Sklearn, res.Numpy, len(tallies))
-	fmt.Fprintf(&b, "%-40s %7s %5s %7s %11s %11s %9s %s\n", "case", "rows", "trees", "flagged", "score!=bits", "decis!=bits", "max|diff|", "offset bit-equal")
+	fmt.Fprintf(&b, "%-48s %7s %5s %7s %11s %11s %9s %s\n", "case", "rows", "trees", "flagged", "score!=bits", "decis!=bits", "max|diff|", "offset bit-equal")
 	totalRows, totalNE := 0, 0
 	for _, tl := range tallies {
-		fmt.Fprintf(&b, "%-40s %7d %5d %7d %11d %11d %9.1e %v\n", tl.name, tl.rows, tl.trees, tl.flagged, tl.scoreNotBitEq, tl.decisionNotBitEq, tl.maxScoreDiff, tl.offsetBitEq)
+		fmt.Fprintf(&b, "%-48s %7d %5d %7d %11d %11d %9.1e %v\n", tl.name, tl.rows, tl.trees, tl.flagged, tl.scoreNotBitEq, tl.decisionNotBitEq, tl.maxScoreDiff, tl.offsetBitEq)
 		totalRows += tl.rows
 		totalNE += tl.scoreNotBitEq
 	}
@@ -187,7 +190,7 @@ func compareForest(t *testing.T, name string, X iforest.Matrix, p params, sf *sk
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels, decision, err := f.FitPredictDecision(X)
+	labels, decision, err := f.FitPredictDecision(t.Context(), X)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +241,7 @@ func compareForest(t *testing.T, name string, X iforest.Matrix, p params, sf *sk
 			tl.flagged++
 		}
 	}
-	scores, err := f.ScoreSamples(X)
+	scores, err := f.ScoreSamples(t.Context(), X)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +251,64 @@ func compareForest(t *testing.T, name string, X iforest.Matrix, p params, sf *sk
 	tl.maxScoreDiff = max(tl.maxScoreDiff, dmax)
 	t.Logf("%s: %d rows, %d flagged, score_samples not bit-identical: %d, decision_function: %d, max |diff| %.1e, offset bit-equal %v",
 		name, tl.rows, tl.flagged, tl.scoreNotBitEq, tl.decisionNotBitEq, tl.maxScoreDiff, tl.offsetBitEq)
+	if p.Canonical {
+		compareCounts(t, X, p, f, labels, decision)
+	}
 	return tl
+}
+
+// compareCounts fits the same rows from their counts (a summarize count()
+// by the columns, made here with a map) and checks that every output is the
+// canonical fit's, bit for bit: labels, decisions, offset_, max_samples_,
+// warnings and trees.
+func compareCounts(t *testing.T, X iforest.Matrix, p params, canonical *iforest.Forest, labels []int64, decision []float64) {
+	t.Helper()
+	index := map[string]int{}
+	var vectors []float64
+	var counts []int64
+	vectorOf := make([]int, X.Rows)
+	for i := range X.Rows {
+		row := X.Data[i*X.Cols : (i+1)*X.Cols]
+		key := fmt.Sprint(row)
+		k, ok := index[key]
+		if !ok {
+			k = len(counts)
+			index[key] = k
+			vectors = append(vectors, row...)
+			counts = append(counts, 0)
+		}
+		counts[k]++
+		vectorOf[i] = k
+	}
+	vm, err := iforest.NewMatrix(len(counts), X.Cols, vectors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := iforest.New(p.config(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vl, vd, err := f.FitPredictDecisionCounts(t.Context(), vm, counts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Offset() != canonical.Offset() || f.MaxSamples() != canonical.MaxSamples() || f.Rows() != int64(X.Rows) ||
+		!slices.Equal(f.Warnings(), canonical.Warnings()) {
+		t.Fatalf("counts: offset %x max_samples_ %d rows %d warnings %q; canonical %x %d %d %q", f.Offset(), f.MaxSamples(), f.Rows(), f.Warnings(),
+			canonical.Offset(), canonical.MaxSamples(), X.Rows, canonical.Warnings())
+	}
+	for i, k := range vectorOf {
+		if vl[k] != labels[i] || math.Float64bits(vd[k]) != math.Float64bits(decision[i]) {
+			t.Fatalf("counts: row %d label %d decision %x, canonical %d %x", i, vl[k], vd[k], labels[i], decision[i])
+		}
+	}
+	ct, gt := f.Trees(), canonical.Trees()
+	for i := range gt {
+		if !slices.Equal(ct[i].NNodeSamples, gt[i].NNodeSamples) || !slices.Equal(ct[i].Threshold, gt[i].Threshold) {
+			t.Fatalf("counts: tree %d differs from the canonical fit's", i)
+		}
+	}
+	t.Logf("counts: %d distinct vectors for %d rows: labels, decisions, offset and trees identical to canonical order", len(counts), X.Rows)
 }
 
 func diffCount(t *testing.T, what string, got []float64, want []string) (int, float64) {

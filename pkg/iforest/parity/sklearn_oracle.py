@@ -22,10 +22,20 @@ def hexes(a):
     return [float(v).hex() for v in np.asarray(a, dtype=np.float64).ravel()]
 
 
-def forest_dump(iso, X):
+def forest_dump(iso, X, canonical=False):
+    """Fits iso on X and dumps it. With canonical, the fit is on X stably sorted by its columns
+    (pandas' sort_values(columns, kind="stable")), and every per-row answer is given for X's own
+    rows in X's order."""
+    fit_X = X
+    if canonical:
+        df = X if isinstance(X, pd.DataFrame) else pd.DataFrame(X)
+        fit_X = df.sort_values(list(df.columns), kind="stable")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pred = iso.fit_predict(X)
+        pred = iso.fit_predict(fit_X)
+    if canonical:
+        pred = pd.Series(pred, index=fit_X.index).reindex(fit_X.index.sort_values()).to_numpy()
+        X = fit_X.sort_index()
     dec = iso.decision_function(X)
     ss = iso.score_samples(X)
     trees = []
@@ -68,7 +78,7 @@ def run_case(c):
         le = LabelEncoder()
         df["Outlier"] = le.fit_transform(df["field"])
         out = {"codes": df["Outlier"].tolist()}
-        out.update(forest_dump(IsolationForest(**params(c["params"])), df[["Outlier"]]))
+        out.update(forest_dump(IsolationForest(**params(c["params"])), df[["Outlier"]], c["params"].get("canonical", False)))
         return out
     if kind == "labels_multi":
         # Several fields: each label-encoded on its own, fitted together.
@@ -80,11 +90,11 @@ def run_case(c):
             names.append("Outlier%d" % j)
             codes.append(df["Outlier%d" % j].tolist())
         out = {"codes_multi": codes}
-        out.update(forest_dump(IsolationForest(**params(c["params"])), df[names]))
+        out.update(forest_dump(IsolationForest(**params(c["params"])), df[names], c["params"].get("canonical", False)))
         return out
     if kind == "floats":
         X = np.array(c["rows"], dtype=np.float64)
-        return forest_dump(IsolationForest(**params(c["params"])), X)
+        return forest_dump(IsolationForest(**params(c["params"])), X, c["params"].get("canonical", False))
     if kind == "encode":
         conv = {"s": str, "i": int, "f": float.fromhex, "b": bool}
         vals = [None if t[0] == "none" else float("nan") if t[0] == "nan" else conv[t[0]](t[1]) for t in c["values"]]
@@ -97,6 +107,14 @@ def run_case(c):
             return {"error": str(e)}
     if kind == "pathlength":
         return {"values": hexes(_average_path_length(np.arange(c["n"], dtype=np.int64)))}
+    if kind == "randint":
+        # numpy's bounded draws, scalar calls in sequence, for bounds around 2**31 and 2**32.
+        rs = np.random.RandomState(c["seed"])
+        return {"values": [int(rs.randint(c["n"])) for _ in range(c["count"])]}
+    if kind == "sample":
+        from sklearn.utils.random import sample_without_replacement
+        v = sample_without_replacement(c["n_population"], c["n_samples"], method=c["method"], random_state=c["seed"])
+        return {"values": [int(x) for x in v]}
     if kind == "pow":
         x = np.array([float.fromhex(v) for v in c["x"]])
         return {"values": hexes(2 ** (-x))}

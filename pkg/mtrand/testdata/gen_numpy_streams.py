@@ -28,7 +28,10 @@ c["uniform"] = [
 ]
 c["randint_scalar"] = []
 for s in SEEDS[:4]:
-    for n in [1, 2, 3, 7, 255, 256, 257, 1000, 25601, 1000000, 2**31 - 1, 2**32]:
+    # Around 2**31 and 2**32 numpy changes its bounded draw: 32-bit masked, one raw 32-bit output
+    # (n = 2**32), then 64-bit masked draws of two outputs each.
+    for n in [1, 2, 3, 7, 255, 256, 257, 1000, 25601, 1000000, 2**31 - 1, 2**31, 2**31 + 1, 2**32 - 1, 2**32,
+              2**32 + 1, 3 * 10**9, 5 * 10**9, 2**33, 2**33 + 1, 2**62 + 12345, 2**63 - 1]:
         rs = np.random.RandomState(s)
         c["randint_scalar"].append({"seed": s, "n": n, "values": [int(rs.randint(n)) for _ in range(20)]})
 c["permutation"] = [
@@ -40,6 +43,15 @@ for s in [0, 42, 1234567]:
     for n_pop, n_samp in [(1, 1), (3, 3), (256, 256), (257, 256), (258, 256), (259, 256), (1000, 256),
                           (25599, 256), (25600, 256), (25601, 256), (100000, 256), (4, 2), (200, 1), (50, 10)]:
         for method in ["auto", "tracking_selection", "reservoir_sampling", "pool"]:
+            v = sample_without_replacement(n_pop, n_samp, method=method, random_state=s)
+            c["sample"].append({"seed": s, "n_population": n_pop, "n_samples": n_samp, "method": method,
+                                "values": [int(x) for x in v]})
+# Populations above 2**31 and 2**32 (counts describing billions of rows): tracking selection, the
+# method scikit-learn picks for them, through randint's 32-bit and 64-bit bounded draws.
+for s in [0, 42]:
+    for n_pop, n_samp in [(2**31 + 5, 256), (3 * 10**9, 256), (2**32, 300), (2**32 + 1, 256), (5 * 10**9, 256),
+                          (2**33, 1000), (2**40 + 3, 256)]:
+        for method in ["auto", "tracking_selection"]:
             v = sample_without_replacement(n_pop, n_samp, method=method, random_state=s)
             c["sample"].append({"seed": s, "n_population": n_pop, "n_samples": n_samp, "method": method,
                                 "values": [int(x) for x in v]})

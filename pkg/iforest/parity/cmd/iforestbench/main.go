@@ -11,6 +11,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"flag"
@@ -111,7 +112,7 @@ func fitPredictDecision(X iforest.Matrix) ([]int64, []float64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return f.FitPredictDecision(X)
+	return f.FitPredictDecision(context.Background(), X)
 }
 
 func readLines(path string) ([]string, error) {

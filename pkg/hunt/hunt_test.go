@@ -1,0 +1,152 @@
+package hunt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
+	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
+	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
+)
+
+var now = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+const ws = "11111111-2222-3333-4444-555555555555"
+
+// runner serves the demo's table at now through the emulator's engine, over the in-memory
+// transport, as the plugin's demo workspace does; opts configure the handler (a row limit).
+func runner(t testing.TB, opts ...emulator.Option) *Runner {
+	t.Helper()
+	exec := emulator.NewEngineExecutor(demo.Table(now))
+	exec.Now = func() time.Time { return now }
+	opts = append(opts, emulator.WithClock(exec.Now))
+	c, err := loganalytics.NewClient(nil, loganalytics.ClientOptions{Endpoint: demo.Endpoint, Transport: &demo.Transport{Handler: emulator.NewLogAnalyticsHandler(exec, opts...)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Runner{Querier: c, Workspaces: []string{ws}}
+}
+
+func request(t testing.TB, model string) Request {
+	t.Helper()
+	q, err := querymodel.Parse([]byte(model))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Request{Query: q, From: now.Add(-24 * time.Hour), To: now, Interval: time.Hour}
+}
+
+func runModel(t testing.TB, r *Runner, model string) *data.Frame {
+	t.Helper()
+	frames, err := r.Run(context.Background(), request(t, model))
+	if err != nil {
+		t.Fatalf("%s: %v", model, err)
+	}
+	return frames[0]
+}
+
+// valuesOf renders a frame's fields and values, not its metadata.
+func valuesOf(t testing.TB, f *data.Frame) string {
+	t.Helper()
+	var b strings.Builder
+	for _, fl := range f.Fields {
+		b.WriteString(fl.Name + ":")
+		for i := 0; i < fl.Len(); i++ {
+			v, _ := fl.ConcreteAt(i)
+			j, _ := json.Marshal(v)
+			b.Write(j)
+			b.WriteByte(',')
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// TestCountsModeEqualsRows: with aggregate "always" Log Analytics counts and the forest scores the
+// counts; every output equals the canonical order's answer on the rows (aggregate "never").
+func TestCountsModeEqualsRows(t *testing.T) {
+	r := runner(t)
+	for _, fields := range []string{`"field":"InitiatingProcessFileName"`, `"fields":["InitiatingProcessFileName","RemotePort"]`} {
+		for _, output := range []string{"count", "countByValue", "anomaliesByValue", "values", "anomalies", "top", "series"} {
+			base := `{"queryType":"anomaly",` + fields + `,"output":"` + output + `"`
+			rows := runModel(t, r, base+`,"aggregate":"never"}`)
+			counts := runModel(t, r, base+`,"aggregate":"always"}`)
+			if a, b := valuesOf(t, rows), valuesOf(t, counts); a != b {
+				t.Errorf("%s %s:\nrows   %.400s\ncounts %.400s", fields, output, a, b)
+			}
+			m, ok := counts.Meta.Custom.(*anomaly.Meta)
+			if !ok || m.Aggregate != anomaly.AggregateCounts || m.RowOrder != anomaly.RowOrderCanonical {
+				t.Errorf("%s: counts meta %+v", output, counts.Meta.Custom)
+			}
+			if output == "count" && counts.Fields[0].At(0).(int64) == 0 {
+				t.Error("nothing flagged: the comparison proves little")
+			}
+		}
+	}
+	_, err := r.Run(context.Background(), request(t, `{"queryType":"anomaly","aggregate":"always","output":"rows"}`))
+	if !errors.Is(err, anomaly.ErrRowsNeedRows) || !strings.Contains(err.Error(), "rows output needs every row") {
+		t.Errorf("rows in counts mode: %v", err)
+	}
+}
+
+// TestCountsKQL: the counting is appended with the fields quoted and a count column that no field
+// is named after.
+func TestCountsKQL(t *testing.T) {
+	got := countsKQL("T", []string{"A b", "kqlhunt_count", `q"'x`}, unique(countColumn, []string{"A b", "kqlhunt_count"}), "", 0)
+	want := "T\n| summarize ['kqlhunt_count1'] = count() by ['A b'], ['kqlhunt_count'], ['q\\\"\\'x']"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	got = countsKQL("T", []string{"P"}, "n", "TimeGenerated", 90*time.Minute)
+	if want := "T\n| summarize ['n'] = count() by ['P'], ['TimeGenerated'] = bin(['TimeGenerated'], 5400s)"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestTruncationRerunsInCountsMode: when the service cuts the rows at its limit, aggregate "auto"
+// asks it to count instead; the answer equals counts mode run directly, with a notice saying why.
+func TestTruncationRerunsInCountsMode(t *testing.T) {
+	limited := runner(t, emulator.WithRowLimit(1000))
+	for _, output := range []string{"count", "countByValue", "top"} {
+		auto := runModel(t, limited, `{"queryType":"anomaly","output":"`+output+`"}`)
+		always := runModel(t, runner(t), `{"queryType":"anomaly","aggregate":"always","output":"`+output+`"}`)
+		if a, b := valuesOf(t, auto), valuesOf(t, always); a != b {
+			t.Errorf("%s: auto after truncation\n%.300s\nalways\n%.300s", output, a, b)
+		}
+		var notice string
+		for _, n := range auto.Meta.Notices {
+			if strings.Contains(n.Text, "aggregate: auto") {
+				notice = n.Text
+			}
+		}
+		if !strings.Contains(notice, "E_QUERY_RESULT_SET_TOO_LARGE") {
+			t.Errorf("%s: notices %+v", output, auto.Meta.Notices)
+		}
+	}
+	// never: the truncated rows are scored, with the service's warning.
+	never := runModel(t, limited, `{"queryType":"anomaly","aggregate":"never","output":"count"}`)
+	if m := never.Meta.Custom.(*anomaly.Meta); m.Aggregate != anomaly.AggregateRows || len(never.Meta.Notices) == 0 {
+		t.Errorf("never: %+v %+v", m, never.Meta.Notices)
+	}
+}
+
+// TestPivotValuesFromCounts: a pivot without values takes the anomalous values from counts too.
+func TestPivotValuesFromCounts(t *testing.T) {
+	r := runner(t)
+	rows, err := r.anomalousValues(context.Background(), request(t, `{"queryType":"pivot","pivot":"temp-folder","aggregate":"never"}`), "InitiatingProcessFileName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := r.anomalousValues(context.Background(), request(t, `{"queryType":"pivot","pivot":"temp-folder","aggregate":"always"}`), "InitiatingProcessFileName")
+	if err != nil || strings.Join(rows, ",") != strings.Join(counts, ",") || len(rows) == 0 {
+		t.Errorf("rows %q, counts %q, %v", rows, counts, err)
+	}
+}
