@@ -85,7 +85,8 @@ type Result struct {
 
 // Release gives the result's memory back to the client's budget: call it once the frames are no
 // longer used (sent to Grafana, or scored and dropped). It may be called more than once, and on
-// a nil Result.
+// a nil Result. A result never released is released when its frames' fields are garbage
+// collected, so a forgotten Release delays the budget but does not leak it.
 func (r *Result) Release() {
 	if r != nil && r.meter != nil {
 		r.meter.release()
@@ -229,6 +230,8 @@ func (c *Client) Query(ctx context.Context, q Query) (*Result, error) {
 		res.Partial = serviceError(http.StatusOK, c2.answer.err, c2.requestID)
 	}
 	res.Frames = toFrames(c2.answer, q, timespan, res.Partial)
+	c2.answer = nil
+	c2.meter.releaseWhenCollected(res.Frames)
 	return res, nil
 }
 

@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/membudget"
 )
@@ -59,12 +64,15 @@ func (e *TooLargeError) Unwrap() []error { return []error{ErrResultTooLarge, mem
 // meter books one answer's memory: it grows the query's reservation in blocks (so most cells
 // cost no lock) and hands the blocks out as the decoder allocates.
 type meter struct {
-	ctx    context.Context
+	ctx    context.Context // while decoding; nil after, so the meter holds nothing of the answer
 	res    *membudget.Reservation
 	limit  int64
 	credit int64 // reserved, not yet allocated
 	block  int64
 	cells  int64
+
+	once sync.Once
+	live atomic.Int64 // fields of the result not yet garbage
 }
 
 const (
@@ -107,10 +115,40 @@ func (m *meter) give(n int64) { m.credit += n }
 func (m *meter) settle() {
 	m.res.Shrink(m.credit)
 	m.credit = 0
+	m.ctx = nil
 }
 
-// release gives everything back: the frames are no longer used.
+// release gives everything back: the frames are no longer used. Safe to call more than once and
+// from the collector's cleanup goroutine.
 func (m *meter) release() {
-	m.credit = 0
-	m.res.Release()
+	m.once.Do(func() {
+		m.credit = 0
+		m.res.Release()
+	})
+}
+
+// releaseWhenCollected releases the result once every field of frames is garbage, for a caller
+// that drops a Result without calling Release: the budget then follows the heap, late but never
+// leaking. (Nothing the meter holds may reach a field, or the fields would never be collected.)
+func (m *meter) releaseWhenCollected(frames data.Frames) {
+	var fields []*data.Field
+	for _, f := range frames {
+		for _, fld := range f.Fields {
+			if fld != nil {
+				fields = append(fields, fld)
+			}
+		}
+	}
+	if len(fields) == 0 {
+		m.release()
+		return
+	}
+	m.live.Store(int64(len(fields)))
+	for _, fld := range fields {
+		runtime.AddCleanup(fld, func(m *meter) {
+			if m.live.Add(-1) == 0 {
+				m.release()
+			}
+		}, m)
+	}
 }

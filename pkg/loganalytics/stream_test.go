@@ -282,3 +282,39 @@ func TestTooLargeErrorText(t *testing.T) {
 		}
 	}
 }
+
+// A result nobody releases goes back to the budget once its frames are garbage.
+func TestForgottenResultIsReleasedByTheCollector(t *testing.T) {
+	s := newStandIn(t, reply{status: 200, text: notebookRows(5_000)})
+	b := budgetOf(t, 64<<20)
+	c, err := NewClient(nil, ClientOptions{Endpoint: s.srv.URL + "/v1", Transport: s.srv.Client(), Budget: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := func() *Result {
+		res, err := c.Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	kept := query()
+	keptHeld := b.InUse()
+	func() { _ = query() }() // dropped without Release
+	if b.InUse() <= keptHeld {
+		t.Fatalf("in use %d, the kept result alone %d", b.InUse(), keptHeld)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for b.InUse() != keptHeld {
+		if time.Now().After(deadline) {
+			t.Fatalf("in use %d after the dropped result became garbage, want %d", b.InUse(), keptHeld)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	kept.Release()
+	runtime.KeepAlive(kept)
+	if b.InUse() != 0 {
+		t.Fatalf("in use %d after Release", b.InUse())
+	}
+}

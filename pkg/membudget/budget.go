@@ -14,6 +14,11 @@
 // budget, is refused at once. Reservations that hold memory are served before new ones, so a
 // query that is half-way through is not starved by queries that have not started.
 //
+// A caller may also release a reservation from a cleanup the garbage collector runs once the
+// memory is garbage (pkg/loganalytics does, for results nobody releases). So that such memory does
+// not stay booked while the process is idle, a reservation that has to wait asks the runtime for
+// a collection, at most once a second.
+//
 // The package is Grafana-free and knows nothing of what the bytes hold: the caller decides what a
 // byte of its results costs (pkg/loganalytics documents its per-cell estimate).
 package membudget
@@ -22,7 +27,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"time"
 )
 
 // ErrTooLarge says a reservation was refused: it can never fit in the budget, or (ErrGaveWay)
@@ -51,6 +58,7 @@ type Budget struct {
 	queue   []*waiter // in arrival order
 	typical int64     // moving average of what released reservations held at most
 	active  map[*Reservation]struct{}
+	kicked  time.Time // when a waiter last asked for a garbage collection
 }
 
 type waiter struct {
@@ -128,6 +136,11 @@ func (r *Reservation) Grow(ctx context.Context, n int64) error {
 	}
 	w := &waiter{r: r, need: n, ready: make(chan error, 1)}
 	b.queue = append(b.queue, w)
+	if now := time.Now(); now.Sub(b.kicked) > time.Second {
+		// Holders may be waiting for the collector (see the package doc): ask it to run.
+		b.kicked = now
+		go runtime.GC()
+	}
 	if r.held > 0 {
 		b.blocked++
 	}
