@@ -194,7 +194,6 @@ func decodeTable(s *scanner, m *meter, t *decodedTable) error {
 	var cols []wireColumn
 	var builders []column
 	seenColumns, seenRows := false, false
-	rows := 0
 	err := decodeObject(s, func(key []byte) error {
 		switch {
 		case eqFold(key, "name"):
@@ -232,13 +231,8 @@ func decodeTable(s *scanner, m *meter, t *decodedTable) error {
 				return s.errAt(s.pos, `a table's "rows" come before its "columns": not the service's format`)
 			}
 			seenRows = true
-			builders = make([]column, len(cols))
-			for i, c := range cols {
-				builders[i] = newColumn(c.Type)
-			}
-			var err error
-			rows, err = decodeRows(s, m, t.name, cols, builders)
-			return err
+			builders = newColumns(cols)
+			return decodeRows(s, m, t.name, cols, builders)
 		}
 		_, _, _, err := s.value()
 		return err
@@ -247,12 +241,8 @@ func decodeTable(s *scanner, m *meter, t *decodedTable) error {
 		return err
 	}
 	if !seenRows {
-		builders = make([]column, len(cols))
-		for i, c := range cols {
-			builders[i] = newColumn(c.Type)
-		}
+		builders = newColumns(cols)
 	}
-	_ = rows
 	f := data.NewFrame(t.name)
 	t.types = make([]string, len(cols))
 	for i, b := range builders {
@@ -282,11 +272,17 @@ func decodeStringOrNull(s *scanner, dst *string) error {
 	return fmt.Errorf("%w: expected a string at byte %d", ErrDecode, s.offset(s.pos-len(raw)))
 }
 
+func newColumns(cols []wireColumn) []column {
+	builders := make([]column, len(cols))
+	for i, c := range cols {
+		builders[i] = newColumn(c.Type)
+	}
+	return builders
+}
+
 // decodeRows reads the rows array into the builders, cell by cell.
-func decodeRows(s *scanner, m *meter, table string, cols []wireColumn, builders []column) (int, error) {
-	rows := 0
-	err := decodeArray(s, func(r int) error {
-		rows = r + 1
+func decodeRows(s *scanner, m *meter, table string, cols []wireColumn, builders []column) error {
+	return decodeArray(s, func(r int) error {
 		if null, err := isNullNext(s); err != nil || null {
 			if err == nil && len(cols) > 0 {
 				err = fmt.Errorf("%w: table %s: row %d has 0 values for %d columns", ErrDecode, table, r+1, len(cols))
@@ -322,7 +318,6 @@ func decodeRows(s *scanner, m *meter, table string, cols []wireColumn, builders 
 		m.cells += int64(n)
 		return nil
 	})
-	return rows, err
 }
 
 // isMeterErr tells the meter's errors (out of budget, or the context ended while waiting for
