@@ -267,8 +267,8 @@ func TestNewcomersNeedRoomForATypicalResult(t *testing.T) {
 }
 
 // Many queries grow in chunks at once, needing together far more than the budget: every one ends
-// (granted in full, or ErrTooLarge when all holders were stuck), the budget is never exceeded, and
-// it is empty at the end.
+// (granted in full, or ErrGaveWay when all holders were stuck), the budget is never exceeded but
+// is used (peak at least half), and it is empty at the end.
 func TestConcurrentQueriesNeverExceedOrDeadlock(t *testing.T) {
 	const limit = 1000
 	b := newBudget(t, limit)
@@ -321,7 +321,7 @@ func TestConcurrentQueriesNeverExceedOrDeadlock(t *testing.T) {
 		}
 		total += n
 	}
-	if total != 40 || outcomes["ok"] == 0 || outcomes["gave way"] == 0 {
+	if total != 40 || outcomes["ok"] == 0 || peak < limit/2 {
 		t.Errorf("outcomes %v", outcomes)
 	}
 	if b.InUse() != 0 || b.holders != 0 || b.blocked != 0 || len(b.queue) != 0 {
