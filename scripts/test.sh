@@ -38,6 +38,9 @@ npx prettier --check src
 npm run test:ci -- --maxWorkers 2
 npm run build
 
+step "Frontend: the editors in Chromium (scripts/test-browser.sh; installs Debian's chromium as root)"
+bash scripts/test-browser.sh
+
 step "Backend: gofmt, vet and build for every platform (mage)"
 unformatted=$(gofmt -l pkg Magefile.go mage.go)
 if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted"; exit 1; fi

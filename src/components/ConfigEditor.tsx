@@ -1,4 +1,5 @@
 import React, { useState } from 'react';
+import { css } from '@emotion/css';
 import { DataSourcePluginOptionsEditorProps, SelectableValue } from '@grafana/data';
 import { ConfigSection, ConfigSubSection } from '@grafana/plugin-ui';
 // See FieldPicker.tsx for why Select rather than Combobox.
@@ -27,6 +28,9 @@ const CLOUDS: Array<SelectableValue<AzureCloud>> = [
 const LABEL_WIDTH = 24;
 const INPUT_WIDTH = 36;
 
+/** An inline field's message wraps within the input's width instead of running off narrow screens. */
+const messageStyle = css({ display: 'inline-block', maxWidth: `${INPUT_WIDTH * 8}px`, whiteSpace: 'normal' });
+
 /**
  * Settings in the layout of Grafana's Azure datasources. Each problem shows under its field, in the words
  * Save & test would use, once the field has been left; the demo switch hides every setting it overrides.
@@ -48,7 +52,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     setJson({ azureCredentials: { ...creds, ...patch } });
   const setEndpoints = (patch: Partial<NonNullable<KqlHuntOptions['endpoints']>>) =>
     setJson({ endpoints: { ...jsonData.endpoints, ...patch } });
-  const field = (k: keyof SettingsProblems) => ({ invalid: !!problem(k), error: problem(k) });
+  const field = (k: keyof SettingsProblems) => {
+    const message = problem(k);
+    return { invalid: !!message, error: message && <span className={messageStyle}>{message}</span> };
+  };
 
   return (
     <>
