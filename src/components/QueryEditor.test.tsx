@@ -1,7 +1,7 @@
 import React from 'react';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 
-import { QueryEditor } from './QueryEditor';
+import { LastRun, QueryEditor } from './QueryEditor';
 import { QUERY_DEFAULTS } from '../defaults';
 import { fakeDataSource, Host } from '../testing/editors';
 import { KqlHuntQuery } from '../types';
@@ -295,5 +295,18 @@ describe('advanced options', () => {
     fireEvent.click(screen.getByText('Always'));
     expect(last().aggregate).toBe('always');
     await waitFor(() => expect(screen.getByText(/score the counts/)).toBeInTheDocument());
+  });
+});
+
+describe('last run', () => {
+  it('shows how the backend scored the last result, from the frame meta', async () => {
+    const { rerender } = render(<LastRun meta={{ rowOrder: 'canonical', aggregate: 'counts' }} />);
+    expect(
+      screen.getByText('Last run: rows scored in canonical order, from counts made by Log Analytics.')
+    ).toBeInTheDocument();
+    rerender(<LastRun meta={{ rowOrder: 'asReturned' }} />);
+    expect(screen.getByText('Last run: rows scored in the order returned.')).toBeInTheDocument();
+    rerender(<LastRun meta={undefined} />);
+    expect(screen.queryByText(/Last run/)).toBeNull();
   });
 });

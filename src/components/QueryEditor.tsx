@@ -1,7 +1,7 @@
 import React from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { EditorField, EditorRow, EditorRows } from '@grafana/plugin-ui';
-import { Alert, RadioButtonGroup } from '@grafana/ui';
+import { Alert, RadioButtonGroup, Text } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 import { FALLBACK_PIVOT, QUERY_DEFAULTS } from '../defaults';
@@ -33,9 +33,10 @@ const TIME_RANGE_MODES: Array<SelectableValue<TimeRangeMode>> = [
  * change runs the query once, on blur or pick, and only when the query is complete and valid
  * (useRunPolicy); problems are shown under the input they concern, in the backend's words.
  */
-export function QueryEditor({ query, onChange, onRunQuery, datasource, range }: Props) {
+export function QueryEditor({ query, onChange, onRunQuery, datasource, range, data }: Props) {
   const type = query.queryType ?? QUERY_DEFAULTS.queryType;
-  const pivots = useResource(type === 'pivot' ? () => datasource.listPivots() : undefined, [datasource]);
+  // Listed for every type (once per datasource), so that switching to Pivot can pick the first one.
+  const pivots = useResource(() => datasource.listPivots(), [datasource]);
   const pivotNames = (pivots.value ?? []).map((p) => p.name);
   const policy = useRunPolicy(query, onChange, onRunQuery, pivotNames);
   const problems = validateQuery(query, pivotNames);
@@ -122,6 +123,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range }: 
           columnsError={fields.error}
         />
       )}
+      {type === 'anomaly' && <LastRun meta={data?.series[0]?.meta?.custom} />}
       {type === 'pivot' && (
         <PivotOptions
           query={query}
@@ -157,5 +159,31 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range }: 
         </EditorField>
       )}
     </EditorRows>
+  );
+}
+
+const ROW_ORDER_SHOWN: Record<string, string> = {
+  canonical: 'rows scored in canonical order',
+  asReturned: 'rows scored in the order returned',
+};
+const AGGREGATE_SHOWN: Record<string, string> = {
+  rows: 'from the rows',
+  counts: 'from counts made by Log Analytics',
+};
+
+/** How the backend scored the last result (frame meta.custom.rowOrder / aggregate), for display only. */
+export function LastRun({ meta }: { meta?: Record<string, unknown> }) {
+  const order = typeof meta?.rowOrder === 'string' ? (ROW_ORDER_SHOWN[meta.rowOrder] ?? meta.rowOrder) : undefined;
+  const agg =
+    typeof meta?.aggregate === 'string'
+      ? (AGGREGATE_SHOWN[meta.aggregate] ?? `aggregate: ${meta.aggregate}`)
+      : undefined;
+  if (!order && !agg) {
+    return null;
+  }
+  return (
+    <Text variant="bodySmall" color="secondary">
+      {`Last run: ${[order, agg].filter(Boolean).join(', ')}.`}
+    </Text>
   );
 }
