@@ -230,7 +230,7 @@ describe('layout at 560 px', () => {
       await page.setViewportSize({ width: 560, height: 1000 });
       await open(view, query);
       await page.locator(input).fill(bad);
-      await page.keyboard.press('Tab');
+      await page.locator(input).blur();
       await page.getByText(/is not (valid|a workspace ID|a KQL timespan)/).waitFor();
       const overflow = await page.evaluate(() => {
         const width = document.documentElement.clientWidth;

@@ -26,10 +26,16 @@ const CLOUDS: Array<SelectableValue<AzureCloud>> = [
 ];
 
 const LABEL_WIDTH = 24;
-const INPUT_WIDTH = 36;
+const INPUT_WIDTH = 38;
 
 /** An inline field's message wraps within the input's width instead of running off narrow screens. */
-const messageStyle = css({ display: 'inline-block', maxWidth: `${INPUT_WIDTH * 8}px`, whiteSpace: 'normal' });
+const messageStyle = css({
+  display: 'inline-block',
+  verticalAlign: 'top',
+  // The input's width, less the message's icon and padding.
+  maxWidth: `${INPUT_WIDTH * 8 - 48}px`,
+  whiteSpace: 'normal',
+});
 
 /**
  * Settings in the layout of Grafana's Azure datasources. Each problem shows under its field, in the words
