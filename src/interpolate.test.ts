@@ -87,7 +87,7 @@ describe('raw keys', () => {
     );
   });
 
-  it.each(['fields', 'values'] as const)('%s expands a multi-value variable to one element per value', (key) => {
+  it.each(['fields', 'values', 'workspaces'] as const)('%s expands a multi-value variable to one element per value', (key) => {
     expect(run({ [key]: ['$one'] })[key]).toEqual(['chrome.exe']);
     expect(run({ [key]: ['$multi', 'literal'] })[key]).toEqual(['a.exe', 'b.exe', 'literal']);
     expect(run({ [key]: ['$hostile'] })[key]).toEqual(hostile);
