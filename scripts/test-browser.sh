@@ -4,6 +4,8 @@
 #
 #   bash scripts/test-browser.sh                                   # screenshots into browser/out/
 #   SCREENSHOTS_DIR=docs/screenshots bash scripts/test-browser.sh  # refresh the committed screenshots
+#   CHROMIUM=/path/to/chromium                                     # another Chromium (default /usr/bin/chromium)
+#   KQLHUNT_SKIP_APT=1                                             # never apt-get install (then fail without one)
 #
 # It fails loudly, and never skips, where it cannot run: no Chromium and no way to install it, or the
 # icons Grafana serves (the unicons set, fetched from npm with `npm pack`) cannot be fetched.
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
-  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  if [ "${KQLHUNT_SKIP_APT:-0}" != 1 ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "installing Debian's chromium"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else

@@ -7,6 +7,7 @@
 # Environment:
 #   KQLHUNT_SKIP_APT=1      do not apt-get install scikit-learn (the forest's parity oracle); the parity
 #                           tests then fail under CI and say so loudly elsewhere.
+#                           Nor Chromium for the browser suite, which then fails if none is installed.
 #   KQLHUNT_FUZZTIME=5s     how long each fuzz target runs (default 5s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
