@@ -8,11 +8,12 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/plugin"
 )
 
 func main() {
-	if err := datasource.Manage(plugin.ID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
+	if err := datasource.Manage(plugin.ID, plugin.NewFactory(plugin.Deps{Demo: demo.New()}), datasource.ManageOpts{}); err != nil {
 		log.DefaultLogger.Error("plugin exited", "error", err)
 		os.Exit(1)
 	}

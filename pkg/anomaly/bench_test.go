@@ -7,7 +7,6 @@ import (
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
 )
 
@@ -16,7 +15,7 @@ import (
 // projects them.
 func notebookFrame(b *testing.B, rows int) *data.Frame {
 	b.Helper()
-	var q loganalytics.Querier = demo(b, sampledata.Config{Rows: rows, Seed: 42, Now: now})
+	var q loganalytics.Querier = sample(b, sampledata.Config{Rows: rows, Seed: 42, Now: now})
 	f := query(b, q, "DeviceNetworkEvents | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort")
 	if f.Rows() != rows {
 		b.Fatalf("%d rows, want %d", f.Rows(), rows)
@@ -28,7 +27,7 @@ func notebookFrame(b *testing.B, rows int) *data.Frame {
 // 0.01) of 200,000 rows, then each output.
 func BenchmarkScoreNotebook200k(b *testing.B) {
 	frame := notebookFrame(b, 200000)
-	for _, output := range []string{querymodel.OutputRows, querymodel.OutputAnomalies, querymodel.OutputTop, querymodel.OutputCount, querymodel.OutputCountByValue, querymodel.OutputSeries} {
+	for _, output := range []string{anomaly.OutputRows, anomaly.OutputAnomalies, anomaly.OutputTop, anomaly.OutputCount, anomaly.OutputCountByValue, anomaly.OutputSeries} {
 		b.Run(output, func(b *testing.B) {
 			o := anomaly.NotebookOptions()
 			o.Output = output
@@ -42,7 +41,7 @@ func BenchmarkScoreNotebook200k(b *testing.B) {
 	}
 	b.Run("search", func(b *testing.B) {
 		o := anomaly.NotebookOptions()
-		o.Search = &querymodel.Search{Column: "InitiatingProcessFileName", Value: "CHROME"}
+		o.Search = &anomaly.Search{Column: "InitiatingProcessFileName", Value: "CHROME"}
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := anomaly.Score(frame, o); err != nil {

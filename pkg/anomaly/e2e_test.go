@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
 	"github.com/kqlhunt/anomaly-datasource/pkg/pivots"
@@ -21,19 +23,28 @@ var now = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
 const workspace = "11111111-2222-3333-4444-555555555555"
 
-// demo is the plugin's demo workspace for a given table: the emulator behind an in-memory
-// transport, reached through the real loganalytics client.
-func demo(t testing.TB, cfg sampledata.Config) loganalytics.Querier {
+// sample serves generated data the way the demo workspace serves its own: the emulator over the
+// KQL engine behind demo.Transport, reached through the real loganalytics client.
+func sample(t testing.TB, cfg sampledata.Config) loganalytics.Querier {
 	t.Helper()
 	exec := emulator.NewEngineExecutor(sampledata.Generate(cfg))
 	exec.Now = func() time.Time { return now }
-	client, err := loganalytics.NewClient(nil, loganalytics.ClientOptions{
-		Endpoint: "https://x.invalid/v1", Transport: &emulator.Transport{Handler: emulator.NewLogAnalyticsHandler(exec)},
-	})
+	return client(t, &demo.Transport{Handler: emulator.NewLogAnalyticsHandler(exec)})
+}
+
+// demoWorkspace is the plugin's demo workspace itself, at the instant now.
+func demoWorkspace(t testing.TB) loganalytics.Querier {
+	t.Helper()
+	return client(t, demo.New(demo.WithClock(func() time.Time { return now })).Transport())
+}
+
+func client(t testing.TB, tr policy.Transporter) loganalytics.Querier {
+	t.Helper()
+	c, err := loganalytics.NewClient(nil, loganalytics.ClientOptions{Endpoint: demo.Endpoint, Transport: tr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return client
+	return c
 }
 
 func query(t testing.TB, q loganalytics.Querier, kql string) *data.Frame {
@@ -51,24 +62,30 @@ func query(t testing.TB, q loganalytics.Querier, kql string) *data.Frame {
 // parent, the reverse shell behind the download cradle) are flagged; then runs the three pivots
 // on those anomalies and checks that each surfaces its intrusion.
 func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
-	for _, cfg := range []sampledata.Config{
-		{Rows: 60000, Seed: 42, Now: now}, // the demo workspace's size and seed
-		{Rows: 50000, Seed: 3, Now: now},  // SCENARIO.md: below about 50,000 rows 1% cannot hold all planted rows
+	for _, tc := range []struct {
+		name string
+		q    loganalytics.Querier
+	}{
+		{"the demo workspace", demoWorkspace(t)},
+		{"seed 3, 50,000 rows", sample(t, sampledata.Config{Rows: 50000, Seed: 3, Now: now})}, // SCENARIO.md: below about 50,000 rows 1% cannot hold all planted rows
 	} {
-		q := demo(t, cfg)
-		frame := query(t, q, querymodel.DefaultKQL)
+		q, name := tc.q, tc.name
+		frame := query(t, q, querymodel.NotebookKQL)
 		opts := anomaly.NotebookOptions()
 		scored, err := anomaly.ScoreRows(frame, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		values := anomaly.AnomalousValues(scored, opts.Fields[0])
+		values, err := anomaly.AnomalousValues(scored, opts.Fields[0])
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, planted := range []string{sampledata.DropperFile, sampledata.ParentFile, sampledata.ShellFile} {
 			if !slices.Contains(values, planted) {
-				t.Errorf("seed %d: %s is not flagged; anomalous processes: %q", cfg.Seed, planted, values)
+				t.Errorf("%s: %s is not flagged; anomalous processes: %q", tc.name, planted, values)
 			}
 		}
-		top := run(t, frame, func(o *querymodel.Anomaly) { o.Output = querymodel.OutputTop })
+		top := run(t, frame, func(o *anomaly.Options) { o.Output = anomaly.OutputTop })
 		if top.Rows() == 0 || top.Rows() > 10 {
 			t.Errorf("top: %d rows", top.Rows())
 		}
@@ -80,13 +97,13 @@ func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
 			col   string
 			check func(string) bool
 		}{
-			{querymodel.PivotTempFolder, sampledata.DropperFile, "InitiatingProcessFolderPath", func(s string) bool { return strings.Contains(s, "temp") }},
-			{querymodel.PivotParentProcess, sampledata.ParentFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "EXCEL.EXE" }},
-			{querymodel.PivotParentProcess, sampledata.DropperFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "WINWORD.EXE" }},
-			{querymodel.PivotParentProcess, sampledata.ShellFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "powershell.exe" }},
-			{querymodel.PivotCmdPowerShell, sampledata.ShellFile, "InitiatingProcessFileName", func(s string) bool { return s == sampledata.ShellFile }},
+			{"temp-folder", sampledata.DropperFile, "InitiatingProcessFolderPath", func(s string) bool { return strings.Contains(s, "temp") }},
+			{"parent-process", sampledata.ParentFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "EXCEL.EXE" }},
+			{"parent-process", sampledata.DropperFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "WINWORD.EXE" }},
+			{"parent-process", sampledata.ShellFile, "InitiatingProcessParentFileName", func(s string) bool { return s == "powershell.exe" }},
+			{"cmd-powershell", sampledata.ShellFile, "InitiatingProcessFileName", func(s string) bool { return s == sampledata.ShellFile }},
 		} {
-			kql, err := pivots.Build(tc.pivot, values, "7d")
+			kql, err := pivots.Build(pivots.Request{Name: tc.pivot, Values: values, Lookback: "7d"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,13 +121,13 @@ func TestNotebookFlagsPlantedIntrusions(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("seed %d: pivot %s does not surface %s (%d rows)", cfg.Seed, tc.pivot, tc.want, res.Rows())
+				t.Errorf("%s: pivot %s does not surface %s (%d rows)", name, tc.pivot, tc.want, res.Rows())
 			}
 		}
 	}
 }
 
-func run(t testing.TB, frame *data.Frame, mut func(*querymodel.Anomaly)) *data.Frame {
+func run(t testing.TB, frame *data.Frame, mut func(*anomaly.Options)) *data.Frame {
 	t.Helper()
 	o := anomaly.NotebookOptions()
 	mut(&o)

@@ -10,7 +10,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -59,7 +58,7 @@ func TestEncodeMatchesIforest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for enc, want := range map[string][]int64{querymodel.EncodingLabel: wantLabel, querymodel.EncodingFrequency: wantFreq} {
+			for enc, want := range map[string][]int64{EncodingLabel: wantLabel, EncodingFrequency: wantFreq} {
 				got, err := encode(f, enc)
 				if err != nil {
 					t.Fatal(err)

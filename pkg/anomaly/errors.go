@@ -8,14 +8,14 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
-// Sentinel errors. Each also wraps the error a caller already maps to a status: a column the query
-// names but its results lack is the user's query to fix (querymodel.ErrInvalid), too few rows is
-// data the forest cannot fit (iforest.ErrInvalidInput). Forest settings out of range come back
-// wrapping iforest.ErrInvalidConfig, as iforest returns them.
+// Sentinel errors. ErrInvalid marks everything the user must fix in the query (an option, a column
+// the query names but its results lack); too few rows is data the forest cannot fit
+// (iforest.ErrInvalidInput). Forest settings out of range also wrap iforest.ErrInvalidConfig.
 var (
+	// ErrInvalid: an option or column the user must fix; the message says what.
+	ErrInvalid = errors.New("invalid anomaly query")
 	// ErrNoColumn: a field, search column or time column is not in the frame.
 	ErrNoColumn = errors.New("column not found")
 	// ErrTooFewRows: fewer than two rows, which no isolation forest can fit.
@@ -34,7 +34,7 @@ func columnError(what, name string, frame *data.Frame) error {
 	if len(cols) > 0 {
 		list = strings.Join(cols, ", ")
 	}
-	return fmt.Errorf("%w: %w: %s %q is not in the query's results; its columns are: %s", querymodel.ErrInvalid, ErrNoColumn, what, name, list)
+	return fmt.Errorf("%w: %w: %s %q is not in the query's results; its columns are: %s", ErrInvalid, ErrNoColumn, what, name, list)
 }
 
 func tooFewRows(n int) error {
@@ -42,5 +42,5 @@ func tooFewRows(n int) error {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", querymodel.ErrInvalid, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }

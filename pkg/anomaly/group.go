@@ -125,6 +125,26 @@ func floatAt[T float](f *data.Field) func(int) (float64, bool) {
 	}
 }
 
+// displayValue is a float as countByValue and search tell values apart: NaN is a value of its
+// own, apart from null (the encoding merges them, as pandas stores a missing number as NaN).
+type displayValue struct {
+	v   float64
+	nan bool
+}
+
+func displayFloatAt(at func(int) (float64, bool), f *data.Field) func(int) (displayValue, bool) {
+	return func(i int) (displayValue, bool) {
+		v, miss := at(i)
+		if !miss {
+			return displayValue{v: v}, false
+		}
+		if f.NilAt(i) {
+			return displayValue{}, true
+		}
+		return displayValue{nan: true}, false // a NaN cell
+	}
+}
+
 func valueAt[T any](f *data.Field) func(int) (T, bool) {
 	return func(i int) (T, bool) {
 		switch p := f.PointerAt(i).(type) {
@@ -192,8 +212,16 @@ func groupField(f *data.Field, wantCodes bool) (groups, []int64, error) {
 	case data.FieldTypeEnum, data.FieldTypeNullableEnum:
 		return numberGroups(groupKeys(n, unsignedAt[data.EnumItemIndex](f)))(wantCodes)
 	case data.FieldTypeFloat32, data.FieldTypeNullableFloat32:
+		if !wantCodes {
+			g, _ := groupKeys(n, displayFloatAt(floatAt[float32](f), f))
+			return g, nil, nil
+		}
 		return numberGroups(groupKeys(n, floatAt[float32](f)))(wantCodes)
 	case data.FieldTypeFloat64, data.FieldTypeNullableFloat64:
+		if !wantCodes {
+			g, _ := groupKeys(n, displayFloatAt(floatAt[float64](f), f))
+			return g, nil, nil
+		}
 		return numberGroups(groupKeys(n, floatAt[float64](f)))(wantCodes)
 	case data.FieldTypeBool, data.FieldTypeNullableBool:
 		g, keys := groupKeys(n, valueAt[bool](f))

@@ -6,14 +6,12 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
 // Pipeline is one anomaly query: score every row, then search, then shape the answer.
 type Pipeline struct {
-	// Options are the query's anomaly settings, as querymodel.Parse returns them.
-	Options querymodel.Anomaly
+	// Options are the query's anomaly settings (NotebookOptions for the notebook's).
+	Options Options
 	// Interval is the series output's bucket (Grafana's query interval); 0 picks one that gives
 	// at most about 100 buckets over the rows' time span.
 	Interval time.Duration
@@ -21,7 +19,7 @@ type Pipeline struct {
 
 // Score is Pipeline{Options: opts}.Run(frame): the notebook's scoring of frame, searched and
 // shaped as opts says.
-func Score(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) {
+func Score(frame *data.Frame, opts Options) (*data.Frame, error) {
 	return Pipeline{Options: opts}.Run(frame)
 }
 
@@ -40,6 +38,9 @@ func Score(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) {
 //     value have equal features, hence one score), most anomalous first.
 //   - series: Time and Anomalies per Interval bucket over the frame's first time column, from the
 //     first to the last row's bucket with zeros in between, a wide time series.
+//   - anomaliesByValue: for alert rules, a numeric-long frame: the fields' values as text and
+//     Anomalies, one row per value with anomalous rows, sorted by value.
+//   - values: for template variables, the first field's anomalous values, most anomalous first.
 func (p Pipeline) Run(frame *data.Frame) (*data.Frame, error) {
 	scored, err := ScoreRows(frame, p.Options)
 	if err != nil {
@@ -66,7 +67,7 @@ func scoresOf(scored *data.Frame) (scores, bool) {
 	return scores{l, d}, true
 }
 
-func shape(scored *data.Frame, opts querymodel.Anomaly, interval time.Duration) (*data.Frame, error) {
+func shape(scored *data.Frame, opts Options, interval time.Duration) (*data.Frame, error) {
 	sc, ok := scoresOf(scored)
 	if !ok {
 		return nil, ErrNotScored
@@ -76,21 +77,25 @@ func shape(scored *data.Frame, opts querymodel.Anomaly, interval time.Duration) 
 		return nil, err
 	}
 	switch opts.Output {
-	case querymodel.OutputRows, "":
+	case OutputRows, "":
 		if rows == nil {
 			return scored, nil
 		}
 		return takeRows(scored, rows), nil
-	case querymodel.OutputAnomalies:
+	case OutputAnomalies:
 		return takeRows(scored, mostAnomalous(sc, rows, -1)), nil
-	case querymodel.OutputTop:
+	case OutputTop:
 		return takeRows(scored, mostAnomalous(sc, rows, max(opts.TopN, 0))), nil
-	case querymodel.OutputCount:
+	case OutputCount:
 		return count(scored, sc, rows), nil
-	case querymodel.OutputCountByValue:
+	case OutputCountByValue:
 		return countByValue(scored, sc, rows, opts.Fields)
-	case querymodel.OutputSeries:
+	case OutputSeries:
 		return series(scored, sc, rows, interval)
+	case OutputAnomaliesByValue:
+		return anomaliesByValue(scored, sc, rows, opts.Fields)
+	case OutputValues:
+		return anomalousValueList(scored, opts.Fields)
 	}
 	return nil, invalid("output %q is not known: use rows, anomalies, top, count, countByValue or series", opts.Output)
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
 // The fields every anomaly answer appends, named as the notebook names its DataFrame columns.
@@ -16,40 +15,6 @@ const (
 	FieldAnomaly = "Anomaly"       // int64: -1 anomalous, 1 normal
 	FieldScore   = "Anomaly_Score" // float64: decision_function, negative for anomalies
 )
-
-// NotebookOptions returns the notebook's settings (querymodel's defaults for an anomaly query):
-// InitiatingProcessFileName, label encoding, 100 trees, contamination 0.01, random_state 42,
-// max_samples "auto", output rows, topN 10.
-func NotebookOptions() querymodel.Anomaly {
-	q, err := querymodel.Parse([]byte(`{"queryType":"anomaly"}`))
-	if err != nil { // cannot happen: the empty query is valid; keep the contract's defaults visible anyway
-		return querymodel.Anomaly{Fields: []string{querymodel.DefaultField}, Encoding: querymodel.EncodingLabel,
-			Contamination: 0.01, NEstimators: 100, MaxSamplesAuto: true, RandomState: 42, Output: querymodel.OutputRows, TopN: 10}
-	}
-	return q.Anomaly
-}
-
-// forestConfig maps the query's settings onto iforest's; iforest validates them.
-func forestConfig(o querymodel.Anomaly) iforest.Config {
-	cfg := iforest.DefaultConfig()
-	cfg.NEstimators = o.NEstimators
-	cfg.RandomState = o.RandomState
-	switch {
-	case o.ContaminationAuto:
-		cfg.Contamination = iforest.ContaminationAuto()
-	default:
-		cfg.Contamination = iforest.ContaminationFraction(o.Contamination)
-	}
-	switch {
-	case o.MaxSamplesAuto:
-		cfg.MaxSamples = iforest.MaxSamplesAuto()
-	case o.MaxSamplesCount > 0:
-		cfg.MaxSamples = iforest.MaxSamplesCount(o.MaxSamplesCount)
-	default:
-		cfg.MaxSamples = iforest.MaxSamplesFraction(o.MaxSamplesFraction)
-	}
-	return cfg
-}
 
 // ScoreRows runs the notebook's scoring on every row of frame and returns a frame with the same
 // rows in the same order and three more fields, Outlier, Anomaly and Anomaly_Score; opts.Output and
@@ -62,15 +27,12 @@ func forestConfig(o querymodel.Anomaly) iforest.Config {
 // An empty frame is not an error: the three fields are appended empty, with a notice. One row is
 // ErrTooFewRows. The forest's warnings (max_samples above the number of rows) become warning
 // notices; the stats say how many rows were scored and flagged, and the forest's offset.
-func ScoreRows(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) {
+func ScoreRows(frame *data.Frame, opts Options) (*data.Frame, error) {
 	if frame == nil {
 		return nil, invalid("no result to score: the query returned no table")
 	}
-	if len(opts.Fields) == 0 {
-		return nil, invalid("no field to score: set field, e.g. %q", querymodel.DefaultField)
-	}
-	if opts.Encoding != querymodel.EncodingLabel && opts.Encoding != querymodel.EncodingFrequency {
-		return nil, invalid("encoding %q is not known: use %q or %q", opts.Encoding, querymodel.EncodingLabel, querymodel.EncodingFrequency)
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
 	fields := make([]*data.Field, len(opts.Fields))
 	for j, name := range opts.Fields {
@@ -84,7 +46,7 @@ func ScoreRows(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) 
 	if err != nil {
 		return nil, fmt.Errorf("the query's result is malformed: %w", err)
 	}
-	forest, err := iforest.New(forestConfig(opts))
+	forest, err := iforest.New(opts.Forest)
 	if err != nil {
 		return nil, err
 	}
@@ -129,12 +91,12 @@ func ScoreRows(frame *data.Frame, opts querymodel.Anomaly) (*data.Frame, error) 
 // encode is the notebook's le.fit_transform(df[field]) (label), or each row's value count
 // (frequency: rows of equal value, nulls counted together).
 func encode(f *data.Field, encoding string) ([]int64, error) {
-	g, codeOf, err := groupField(f, encoding == querymodel.EncodingLabel)
+	g, codeOf, err := groupField(f, encoding == EncodingLabel)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]int64, len(g.ids))
-	if encoding == querymodel.EncodingLabel {
+	if encoding == EncodingLabel {
 		for i, id := range g.ids {
 			out[i] = codeOf[id]
 		}

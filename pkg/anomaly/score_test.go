@@ -12,7 +12,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
 var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -93,7 +92,7 @@ func fieldNames(f *data.Frame) []string {
 	return out
 }
 
-func opts(mut func(*querymodel.Anomaly)) querymodel.Anomaly {
+func opts(mut func(*Options)) Options {
 	o := NotebookOptions()
 	if mut != nil {
 		mut(&o)
@@ -103,8 +102,10 @@ func opts(mut func(*querymodel.Anomaly)) querymodel.Anomaly {
 
 func TestNotebookOptions(t *testing.T) {
 	o := NotebookOptions()
-	if !slices.Equal(o.Fields, []string{"InitiatingProcessFileName"}) || o.Encoding != "label" || o.Contamination != 0.01 ||
-		o.ContaminationAuto || o.NEstimators != 100 || !o.MaxSamplesAuto || o.RandomState != 42 || o.Output != "rows" || o.TopN != 10 {
+	f := o.Forest
+	if !slices.Equal(o.Fields, []string{"InitiatingProcessFileName"}) || o.Encoding != "label" || f.Contamination.IsAuto() ||
+		f.Contamination.Fraction() != 0.01 || f.NEstimators != 100 || f.MaxSamples.String() != `"auto"` || f.RandomState != 42 ||
+		o.Output != "rows" || o.TopN != 10 {
 		t.Errorf("NotebookOptions() = %+v, not the notebook's settings", o)
 	}
 }
@@ -135,26 +136,26 @@ func TestScoreRowsMatchesIforest(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		desc  string
-		opts  querymodel.Anomaly
+		opts  Options
 		cols  [][]int64
 		cfg   iforest.Config
 		notes int // warning notices expected
 	}{
 		{"notebook", opts(nil), [][]int64{labelCodes}, cfg(nil), 0},
-		{"frequency", opts(func(o *querymodel.Anomaly) { o.Encoding = "frequency" }), [][]int64{freqCodes}, cfg(nil), 0},
-		{"contamination auto", opts(func(o *querymodel.Anomaly) { o.ContaminationAuto = true }), [][]int64{labelCodes},
+		{"frequency", opts(func(o *Options) { o.Encoding = "frequency" }), [][]int64{freqCodes}, cfg(nil), 0},
+		{"contamination auto", opts(func(o *Options) { o.Forest.Contamination = iforest.ContaminationAuto() }), [][]int64{labelCodes},
 			cfg(func(c *iforest.Config) { c.Contamination = iforest.ContaminationAuto() }), 0},
-		{"contamination 0.05", opts(func(o *querymodel.Anomaly) { o.Contamination = 0.05 }), [][]int64{labelCodes},
+		{"contamination 0.05", opts(func(o *Options) { o.Forest.Contamination = iforest.ContaminationFraction(0.05) }), [][]int64{labelCodes},
 			cfg(func(c *iforest.Config) { c.Contamination = iforest.ContaminationFraction(0.05) }), 0},
-		{"trees and seed", opts(func(o *querymodel.Anomaly) { o.NEstimators = 37; o.RandomState = 7 }), [][]int64{labelCodes},
+		{"trees and seed", opts(func(o *Options) { o.Forest.NEstimators = 37; o.Forest.RandomState = 7 }), [][]int64{labelCodes},
 			cfg(func(c *iforest.Config) { c.NEstimators = 37; c.RandomState = 7 }), 0},
-		{"max samples count", opts(func(o *querymodel.Anomaly) { o.MaxSamplesAuto = false; o.MaxSamplesCount = 500 }), [][]int64{labelCodes},
+		{"max samples count", opts(func(o *Options) { o.Forest.MaxSamples = iforest.MaxSamplesCount(500) }), [][]int64{labelCodes},
 			cfg(func(c *iforest.Config) { c.MaxSamples = iforest.MaxSamplesCount(500) }), 0},
-		{"max samples above rows warns", opts(func(o *querymodel.Anomaly) { o.MaxSamplesAuto = false; o.MaxSamplesCount = 5000 }), [][]int64{labelCodes},
+		{"max samples above rows warns", opts(func(o *Options) { o.Forest.MaxSamples = iforest.MaxSamplesCount(5000) }), [][]int64{labelCodes},
 			cfg(func(c *iforest.Config) { c.MaxSamples = iforest.MaxSamplesCount(5000) }), 1},
-		{"max samples fraction", opts(func(o *querymodel.Anomaly) { o.MaxSamplesAuto = false; o.MaxSamplesFraction = 0.25 }), [][]int64{labelCodes},
+		{"max samples fraction", opts(func(o *Options) { o.Forest.MaxSamples = iforest.MaxSamplesFraction(0.25) }), [][]int64{labelCodes},
 			cfg(func(c *iforest.Config) { c.MaxSamples = iforest.MaxSamplesFraction(0.25) }), 0},
-		{"two fields", opts(func(o *querymodel.Anomaly) { o.Fields = []string{"InitiatingProcessFileName", "RemotePort"} }),
+		{"two fields", opts(func(o *Options) { o.Fields = []string{"InitiatingProcessFileName", "RemotePort"} }),
 			[][]int64{labelCodes, portCodes}, cfg(nil), 0},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -266,7 +267,7 @@ func TestScoreRowsReplacesExistingFields(t *testing.T) {
 	}
 	// Scoring the field named Outlier itself reads it before replacing it.
 	in2 := data.NewFrame("t", data.NewField("Outlier", nil, names))
-	got2, err := ScoreRows(in2, opts(func(o *querymodel.Anomaly) { o.Fields = []string{"Outlier"} }))
+	got2, err := ScoreRows(in2, opts(func(o *Options) { o.Fields = []string{"Outlier"} }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,28 +289,28 @@ func TestScoreRowsEdgeCases(t *testing.T) {
 	if len(got.Meta.Notices) != 1 || !strings.Contains(got.Meta.Notices[0].Text, "no rows") {
 		t.Errorf("empty frame notices: %+v", got.Meta.Notices)
 	}
-	if c, err := Score(empty, opts(func(o *querymodel.Anomaly) { o.Output = "count" })); err != nil || c.Fields[0].At(0).(int64) != 0 {
+	if c, err := Score(empty, opts(func(o *Options) { o.Output = "count" })); err != nil || c.Fields[0].At(0).(int64) != 0 {
 		t.Errorf("count of nothing: %v", err)
 	}
 
 	for _, tc := range []struct {
 		desc  string
 		frame *data.Frame
-		opts  querymodel.Anomaly
+		opts  Options
 		want  []string
 		is    []error
 	}{
-		{"missing field", eventsFrame([]string{"a", "b"}), opts(func(o *querymodel.Anomaly) { o.Fields = []string{"ProcessName"} }),
+		{"missing field", eventsFrame([]string{"a", "b"}), opts(func(o *Options) { o.Fields = []string{"ProcessName"} }),
 			[]string{`field "ProcessName" is not in the query's results`, "TimeGenerated, DeviceName, InitiatingProcessFileName, RemotePort"},
-			[]error{querymodel.ErrInvalid, ErrNoColumn}},
-		{"second field missing", eventsFrame([]string{"a", "b"}), opts(func(o *querymodel.Anomaly) { o.Fields = []string{"DeviceName", "Nope"} }),
+			[]error{ErrInvalid, ErrNoColumn}},
+		{"second field missing", eventsFrame([]string{"a", "b"}), opts(func(o *Options) { o.Fields = []string{"DeviceName", "Nope"} }),
 			[]string{`"Nope"`}, []error{ErrNoColumn}},
 		{"no columns", data.NewFrame("t"), NotebookOptions(), []string{"its columns are: none"}, []error{ErrNoColumn}},
 		{"one row", eventsFrame([]string{"a"}), NotebookOptions(), []string{"at least 2 rows", "returned 1"}, []error{ErrTooFewRows, iforest.ErrInvalidInput}},
-		{"nil frame", nil, NotebookOptions(), []string{"no result to score"}, []error{querymodel.ErrInvalid}},
-		{"no fields", eventsFrame([]string{"a", "b"}), opts(func(o *querymodel.Anomaly) { o.Fields = nil }), []string{"no field"}, []error{querymodel.ErrInvalid}},
-		{"bad encoding", eventsFrame([]string{"a", "b"}), opts(func(o *querymodel.Anomaly) { o.Encoding = "onehot" }), []string{`"onehot"`}, []error{querymodel.ErrInvalid}},
-		{"bad forest setting", eventsFrame([]string{"a", "b"}), opts(func(o *querymodel.Anomaly) { o.NEstimators = 0 }), []string{"n_estimators"}, []error{iforest.ErrInvalidConfig}},
+		{"nil frame", nil, NotebookOptions(), []string{"no result to score"}, []error{ErrInvalid}},
+		{"no fields", eventsFrame([]string{"a", "b"}), opts(func(o *Options) { o.Fields = nil }), []string{"no field"}, []error{ErrInvalid}},
+		{"bad encoding", eventsFrame([]string{"a", "b"}), opts(func(o *Options) { o.Encoding = "onehot" }), []string{`"onehot"`}, []error{ErrInvalid}},
+		{"bad forest setting", eventsFrame([]string{"a", "b"}), opts(func(o *Options) { o.Forest.NEstimators = 0 }), []string{"n_estimators"}, []error{iforest.ErrInvalidConfig}},
 		{"ragged frame", data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, []string{"a", "b"}), data.NewField("x", nil, []int64{1})),
 			NotebookOptions(), []string{"malformed"}, nil},
 		{"unsupported type", data.NewFrame("t", data.NewField("InitiatingProcessFileName", nil, []data.EnumItemIndex{1, 2})),

@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
 
 // maxBuckets bounds the series: a one-second interval over a month would otherwise make millions
@@ -33,7 +31,7 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 		}
 	}
 	if tf == nil {
-		return nil, fmt.Errorf("%w: %w: the series output needs a time column and the query's results have none; project one, e.g. TimeGenerated", querymodel.ErrInvalid, ErrNoColumn)
+		return nil, fmt.Errorf("%w: %w: the series output needs a time column and the query's results have none; project one, e.g. TimeGenerated", ErrInvalid, ErrNoColumn)
 	}
 	at := valueAt[time.Time](tf)
 	var lo, hi time.Time
@@ -51,6 +49,10 @@ func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (
 			hi = t
 		}
 	})
+	if seen && !lo.Add(hi.Sub(lo)).Equal(hi) { // Sub saturates past about 292 years
+		return nil, fmt.Errorf("%w: the rows' times span %s to %s, more than the 292 years a time series can cover; filter %s to a narrower range",
+			ErrInvalid, lo.UTC().Format(time.RFC3339), hi.UTC().Format(time.RFC3339), tf.Name)
+	}
 	out := &data.Frame{Name: scored.Name, RefID: scored.RefID, Meta: derivedMeta(scored.Meta, data.FrameTypeTimeSeriesWide)}
 	if interval <= 0 {
 		interval = autoIntervals[len(autoIntervals)-1]

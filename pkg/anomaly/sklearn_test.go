@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
+	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
 	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
 )
@@ -50,7 +51,7 @@ type notebookOut struct {
 
 // runNotebook dumps the field's cells as msticpy's DataFrame would hold them and runs the
 // notebook's four lines (testdata/notebook.py) on them.
-func runNotebook(t *testing.T, f *data.Field, o querymodel.Anomaly) notebookOut {
+func runNotebook(t *testing.T, f *data.Field, o anomaly.Options) notebookOut {
 	t.Helper()
 	values := make([]any, f.Len())
 	for i := range values {
@@ -58,12 +59,12 @@ func runNotebook(t *testing.T, f *data.Field, o querymodel.Anomaly) notebookOut 
 			values[i] = v
 		}
 	}
-	var contamination any = o.Contamination
-	if o.ContaminationAuto {
+	var contamination any = o.Forest.Contamination.Fraction()
+	if o.Forest.Contamination.IsAuto() {
 		contamination = "auto"
 	}
 	in, err := json.Marshal(map[string]any{"field": f.Name, "values": values, "params": map[string]any{
-		"n_estimators": o.NEstimators, "contamination": contamination, "random_state": o.RandomState,
+		"n_estimators": o.Forest.NEstimators, "contamination": contamination, "random_state": o.Forest.RandomState,
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +103,7 @@ func parseHex(t *testing.T, s string) float64 {
 // with ours row by row.
 func TestScikitLearnParity(t *testing.T) {
 	requireSklearn(t)
-	frame := query(t, demo(t, sampledata.Config{Rows: 60000, Seed: 42, Now: now}), querymodel.DefaultKQL)
+	frame := query(t, sample(t, sampledata.Config{Rows: 60000, Seed: 42, Now: now}), querymodel.NotebookKQL)
 	// A nullable string column: every 50th process name missing (pandas None).
 	names, _ := frame.FieldByName("InitiatingProcessFileName")
 	withNulls := make([]*string, names.Len())
@@ -116,17 +117,20 @@ func TestScikitLearnParity(t *testing.T) {
 	for _, tc := range []struct {
 		desc  string
 		frame *data.Frame
-		mut   func(*querymodel.Anomaly)
+		mut   func(*anomaly.Options)
 	}{
-		{"notebook", frame, func(*querymodel.Anomaly) {}},
-		{"remote port (numbers)", frame, func(o *querymodel.Anomaly) { o.Fields = []string{"RemotePort"} }},
-		{"device, contamination auto, 50 trees, seed 7", frame, func(o *querymodel.Anomaly) {
+		{"notebook", frame, func(*anomaly.Options) {}},
+		{"remote port (numbers)", frame, func(o *anomaly.Options) { o.Fields = []string{"RemotePort"} }},
+		{"device, contamination auto, 50 trees, seed 7", frame, func(o *anomaly.Options) {
 			o.Fields = []string{"DeviceName"}
-			o.ContaminationAuto = true
-			o.NEstimators = 50
-			o.RandomState = 7
+			o.Forest.Contamination = iforest.ContaminationAuto()
+			o.Forest.NEstimators = 50
+			o.Forest.RandomState = 7
 		}},
-		{"nulls as None", nullable, func(o *querymodel.Anomaly) { o.Fields = []string{"ProcessOrNull"}; o.Contamination = 0.05 }},
+		{"nulls as None", nullable, func(o *anomaly.Options) {
+			o.Fields = []string{"ProcessOrNull"}
+			o.Forest.Contamination = iforest.ContaminationFraction(0.05)
+		}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			o := anomaly.NotebookOptions()

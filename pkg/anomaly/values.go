@@ -64,24 +64,28 @@ func countByValue(scored *data.Frame, sc scores, rows []int, names []string) (*d
 // anomalous first (lowest score; ties in order of first appearance), rendered as text (numbers in
 // decimal, times as "2006-01-02 15:04:05" UTC); null and empty values are left out, since there is
 // nothing to pivot on. scored is ScoreRows' answer (or any output that keeps the rows and the three
-// fields: rows, anomalies, top). A missing field, or a frame that is not scored, gives nil.
+// fields: rows, anomalies, top). A field the frame lacks is an error naming it (ErrNoColumn); a
+// frame that is not scored is ErrNotScored.
 //
-// With values empty, a pivot query takes these from its own anomaly settings:
+// With values empty, a pivot query takes these from its own anomaly settings, on the pivot's column:
 //
 //	scored, err := anomaly.ScoreRows(frame, q.Anomaly)
-//	values := anomaly.AnomalousValues(scored, q.Anomaly.Fields[0])
-func AnomalousValues(scored *data.Frame, field string) []string {
+//	values, err := anomaly.AnomalousValues(scored, pivot.Column)
+func AnomalousValues(scored *data.Frame, field string) ([]string, error) {
 	if scored == nil {
-		return nil
+		return nil, ErrNotScored
 	}
 	sc, ok := scoresOf(scored)
+	if !ok {
+		return nil, ErrNotScored
+	}
 	f, _ := scored.FieldByName(field)
-	if !ok || f == nil || f.Len() != sc.labels.Len() {
-		return nil
+	if f == nil {
+		return nil, columnError("pivot column", field, scored)
 	}
 	g, _, err := groupField(f, false)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	var out []string
 	for _, v := range tally(g, sc, nil) {
@@ -92,5 +96,5 @@ func AnomalousValues(scored *data.Frame, field string) []string {
 			out = append(out, s)
 		}
 	}
-	return out
+	return out, nil
 }

@@ -6,6 +6,7 @@ package azureauth
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/settings"
@@ -58,4 +59,42 @@ func ResolveTarget(s *settings.Settings) (Target, error) {
 		t.AuthorityHost += "/"
 	}
 	return t, nil
+}
+
+// builtinHosts are the built-in clouds' Log Analytics and Entra ID hosts, as allow-list entries.
+// They are trusted like hosts the admin approved: a server identity may use them, and their
+// addresses are whatever the server's DNS answers (a private link's private address included).
+func builtinHosts() []string {
+	var hosts []string
+	for _, t := range clouds {
+		for _, raw := range []string{t.Endpoint, t.AuthorityHost} {
+			u, err := url.Parse(raw)
+			if err != nil {
+				panic("azureauth: bad built-in endpoint " + raw)
+			}
+			hosts = append(hosts, u.Hostname()+":443")
+		}
+	}
+	return hosts
+}
+
+// isAuthorityHost reports whether host is a built-in cloud's Entra ID host.
+func isAuthorityHost(host string) bool {
+	for _, t := range clouds {
+		if u, err := url.Parse(t.AuthorityHost); err == nil && strings.EqualFold(u.Hostname(), host) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLogAnalyticsAudience reports whether aud is a built-in cloud's Log Analytics audience: tokens for
+// it are good for Log Analytics only.
+func isLogAnalyticsAudience(aud string) bool {
+	for _, t := range clouds {
+		if strings.EqualFold(strings.TrimRight(aud, "/"), t.Audience) {
+			return true
+		}
+	}
+	return false
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 const (
@@ -31,19 +32,19 @@ const (
 // rig is both stand-ins behind one TLS origin, with a real credential and logs client.
 type rig struct {
 	srv    *httptest.Server
-	entra  *emulator.EntraHandler
-	la     *emulator.LogAnalyticsHandler
+	entra  *standin.EntraHandler
+	la     *standin.LogAnalytics
 	client *azquery.LogsClient
 }
 
 func newRig(t *testing.T, exec emulator.Executor, retry policy.RetryOptions) *rig {
 	t.Helper()
-	entra := emulator.NewEntraHandler(emulator.EntraConfig{
+	entra := standin.NewEntraHandler(standin.EntraConfig{
 		Clients: map[string]string{clientID: secret},
 		Tenants: []string{tenantID},
 	})
-	la := emulator.NewLogAnalyticsHandler(exec, emulator.WithTokenValidator(entra.IssuedToken))
-	srv := emulator.StartTLS(emulator.NewMux(la, entra))
+	la := standin.NewLogAnalytics(exec, emulator.WithTokenValidator(entra.IssuedToken))
+	srv := standin.StartTLS(standin.NewMux(la, entra))
 	t.Cleanup(srv.Close)
 	cred, err := azidentity.NewClientSecretCredential(tenantID, clientID, secret, credOptions(srv))
 	if err != nil {
@@ -105,7 +106,7 @@ func everyType() *emulator.Table {
 }
 
 func TestAzureSDKRoundTripEveryType(t *testing.T) {
-	script := emulator.Respond(everyType())
+	script := standin.Respond(everyType())
 	r := newRig(t, script, policy.RetryOptions{})
 	res, err := query(context.Background(), r.client, "T | take 4", nil)
 	if err != nil {
@@ -166,19 +167,19 @@ func TestAzureSDKFailures(t *testing.T) {
 	tbl := emulator.NewTable("PrimaryResult", emulator.Col("n", "long")).AddRow(int64(7))
 	tests := []struct {
 		name       string
-		script     *emulator.Script
+		script     *standin.Script
 		wait       *int
 		retry      policy.RetryOptions
 		wantStatus int
 		wantCode   string
 		wantInBody []string
 	}{
-		{name: "bad KQL", script: emulator.BadQuery(2, 244, "joi"), wantStatus: 400, wantCode: "BadArgumentError",
+		{name: "bad KQL", script: standin.BadQuery(2, 244, "joi"), wantStatus: 400, wantCode: "BadArgumentError",
 			wantInBody: []string{`"SyntaxError"`, `"SYN0002"`, `"line":2`, `"pos":244`, `"token":"joi"`, `Query could not be parsed at 'joi' on line [2,244]`}},
-		{name: "forbidden", script: emulator.Fail(403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"),
+		{name: "forbidden", script: standin.Fail(403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"),
 			wantStatus: 403, wantCode: "InsufficientAccessError"},
-		{name: "not found", script: emulator.FailWith(emulator.WorkspaceNotFoundError()), wantStatus: 404, wantCode: "WorkspaceNotFoundError"},
-		{name: "wait exceeded", script: emulator.Respond(tbl).After(10 * time.Second), wait: ptr(1),
+		{name: "not found", script: standin.FailWith(emulator.WorkspaceNotFoundError()), wantStatus: 404, wantCode: "WorkspaceNotFoundError"},
+		{name: "wait exceeded", script: standin.Respond(tbl).After(10 * time.Second), wait: ptr(1),
 			retry: policy.RetryOptions{MaxRetries: -1}, wantStatus: 504, wantCode: "GatewayTimeout"},
 	}
 	for _, tt := range tests {
@@ -214,7 +215,7 @@ func TestAzureSDKFailures(t *testing.T) {
 
 func TestAzureSDKPartialError(t *testing.T) {
 	tbl := emulator.NewTable("PrimaryResult", emulator.Col("n", "long")).AddRow(int64(7))
-	r := newRig(t, emulator.Respond(tbl).Partial("E_QUERY_PARTIAL", "Some shards did not answer"), policy.RetryOptions{})
+	r := newRig(t, standin.Respond(tbl).Partial("E_QUERY_PARTIAL", "Some shards did not answer"), policy.RetryOptions{})
 	res, err := query(context.Background(), r.client, "T", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +230,7 @@ func TestAzureSDKPartialError(t *testing.T) {
 
 func TestAzureSDKRetriesThrottling(t *testing.T) {
 	tbl := emulator.NewTable("PrimaryResult", emulator.Col("n", "long")).AddRow(int64(7))
-	script := emulator.Throttle(time.Second).Then(emulator.Respond(tbl))
+	script := standin.Throttle(time.Second).Then(standin.Respond(tbl))
 	r := newRig(t, script, policy.RetryOptions{RetryDelay: time.Millisecond, MaxRetryDelay: 2 * time.Second})
 	start := time.Now()
 	res, err := query(context.Background(), r.client, "T", nil)
@@ -261,7 +262,7 @@ func TestAzureSDKSignInFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			script := emulator.Respond()
+			script := standin.Respond()
 			r := newRig(t, script, policy.RetryOptions{MaxRetries: -1})
 			cred, err := azidentity.NewClientSecretCredential(tt.tenant, tt.client, tt.secret, credOptions(r.srv))
 			if err != nil {
@@ -300,7 +301,7 @@ func TestAzureSDKTokenValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, emulator.Respond(), policy.RetryOptions{MaxRetries: -1})
+			r := newRig(t, standin.Respond(), policy.RetryOptions{MaxRetries: -1})
 			c := logsClient(t, r.srv, tt.cred, policy.RetryOptions{MaxRetries: -1})
 			_, err := query(context.Background(), c, "T", nil)
 			var re *azcore.ResponseError
@@ -329,7 +330,7 @@ func (g *hostGuard) Do(req *http.Request) (*http.Response, error) {
 // TestInstanceDiscoveryMustBeDisabled shows why clients must set DisableInstanceDiscovery: MSAL
 // otherwise asks login.microsoftonline.com about a host it does not know, which fails offline.
 func TestInstanceDiscoveryMustBeDisabled(t *testing.T) {
-	r := newRig(t, emulator.Respond(), policy.RetryOptions{MaxRetries: -1})
+	r := newRig(t, standin.Respond(), policy.RetryOptions{MaxRetries: -1})
 	for _, disable := range []bool{false, true} {
 		t.Run(fmt.Sprint("disable=", disable), func(t *testing.T) {
 			guard := &hostGuard{next: r.srv.Client(), allowed: strings.TrimPrefix(r.srv.URL, "https://")}
@@ -361,8 +362,8 @@ func TestInstanceDiscoveryMustBeDisabled(t *testing.T) {
 // the client assertion configured for the client, and another token is refused.
 func TestWorkloadIdentityAssertion(t *testing.T) {
 	const assertion = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6Z3JhZmFuYSJ9.c2ln"
-	entra := emulator.NewEntraHandler(emulator.EntraConfig{Assertions: map[string]string{clientID: assertion}})
-	srv := emulator.StartTLS(entra)
+	entra := standin.NewEntraHandler(standin.EntraConfig{Assertions: map[string]string{clientID: assertion}})
+	srv := standin.StartTLS(entra)
 	defer srv.Close()
 	for _, tt := range []struct {
 		token string

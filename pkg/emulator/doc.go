@@ -1,6 +1,8 @@
-// Package emulator stands in for Azure in tests and in the plugin's demo workspace: a Log
-// Analytics query API (the real wire format, errors and limits), an Entra ID token endpoint for
-// azidentity's ClientSecretCredential, TLS plumbing both need, and an in-memory transport.
+// Package emulator is the Log Analytics query API over a KQL engine: the service's wire format,
+// errors and limits, answering queries with an Executor. The plugin's built-in demo workspace
+// (pkg/demo) is this API over generated data; the emulator command serves it over TLS; the tests'
+// Azure stand-ins (pkg/internal/standin: Entra ID, test CAs, scripted answers, request logs) wrap it.
+// Nothing test-only lives here, because the plugin's executable links this package.
 //
 // # Log Analytics
 //
@@ -20,8 +22,8 @@
 //     the service's partial error for E_QUERY_RESULT_SET_TOO_LARGE;
 //   - with WithMaxConcurrent, a query arriving while n run gets the service's 429 ThrottledError
 //     with Retry-After; PeakConcurrency tells how many ran at once;
-//   - every request is recorded (Requests) with its workspace, body, Prefer and headers, the
-//     Authorization credential redacted.
+//   - WithObserver sees every request once answered (workspace, body, Prefer, headers with the
+//     Authorization credential redacted); the handler itself keeps nothing.
 //
 // Not emulated: the 64 MB answer size limit, statistics beyond execution time and row counts, and
 // the batch ($batch) and resource-centric query endpoints.
@@ -33,32 +35,6 @@
 // [d.]hh:mm:ss[.fffffff], long exactly as a JSON integer, real NaN/±Inf as "NaN"/"Infinity"/
 // "-Infinity", dynamic as its JSON text in a string, decimal as a string.
 //
-// Two executors come with the package. Script plays canned replies for a client's tests:
-//
-//	script := emulator.Throttle(time.Second).Then(emulator.Respond(tbl))
-//	la := emulator.NewLogAnalyticsHandler(script)
-//
 // EngineExecutor runs the KQL with pkg/kql over tables (one set per workspace, or a default set),
 // applying the request's timespan and workspaces; engine errors become the service's 400s.
-// NewDemoHandler is the plugin's built-in demo workspace: the engine over generated
-// DeviceNetworkEvents (pkg/sampledata), made on the first query.
-//
-// # Entra ID
-//
-// NewEntraHandler serves GET /{tenant}/v2.0/.well-known/openid-configuration and
-// POST /{tenant}/oauth2/v2.0/token (client credentials with a secret or an assertion), failing
-// with Entra's AADSTS errors (7000215 wrong secret, 700016 unknown client, 90002 unknown tenant).
-// Its URLs come from the request's host, so the issuer matches the authority the client was
-// given. IssuedToken (as a token validator) tells its tokens from any other. MSAL's instance
-// discovery is not served: it always goes to login.microsoftonline.com for a host it does not
-// know, so clients must set azidentity's DisableInstanceDiscovery.
-//
-// # TLS and transport
-//
-// azidentity and azquery send credentials only over https. NewTestCA (or the process-wide
-// DefaultCA behind StartTLS) issues one server certificate for 127.0.0.1, ::1 and localhost;
-// CA.WritePEM writes the CA for SSL_CERT_FILE in a child process, and server.Client() trusts it
-// in-process. NewMux serves both stand-ins from one origin (/v1/... to Log Analytics, the rest to
-// Entra). Transport serves a handler in memory as an azcore policy.Transporter: no socket, no
-// TLS, no credential, which is how the plugin's demo workspace reaches the emulator.
 package emulator

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,12 @@ import (
 type EngineExecutor struct {
 	// Now is the clock for now() and ago() (default time.Now).
 	Now func() time.Time
+	// MaxMemory is each query's memory budget in bytes (kql.Options.MaxMemory; 0: the engine's
+	// default). A query past it gets the service's E_RUNAWAY_QUERY partial error.
+	MaxMemory int64
+	// Slots, when not nil, bounds the queries that run at once: a query waits for a slot (or for
+	// its context) before it runs, so that the engine's memory is at most len(Slots) budgets.
+	Slots chan struct{}
 
 	mu     sync.Mutex
 	def    *workspaceTables
@@ -150,12 +157,23 @@ func (e *EngineExecutor) Query(ctx context.Context, req Request) (*Result, error
 	if e.Now != nil {
 		now = e.Now
 	}
-	opts := kql.Options{Now: now()}
+	opts := kql.Options{Now: now(), MaxMemory: e.MaxMemory}
 	if req.HasTimespan() {
 		opts.Timespan = &kql.TimeRange{Start: req.Start, End: req.End}
 	}
+	if e.Slots != nil {
+		select {
+		case e.Slots <- struct{}{}:
+			defer func() { <-e.Slots }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	start := time.Now()
 	tables, err := db.Execute(ctx, req.Query, opts)
+	if errors.Is(err, kql.ErrMemoryBudget) && ctx.Err() == nil {
+		return runaway(ctx, db, req.Query, opts, err), nil
+	}
 	if err != nil {
 		return nil, engineError(ctx, err)
 	}
@@ -178,6 +196,29 @@ func wireTable(t *kql.Table) *Table {
 		cols[i] = Column{Name: c.Name, Type: string(c.Type)}
 	}
 	return &Table{Name: t.Name(), Columns: cols, Source: t}
+}
+
+// runaway answers as Log Analytics does when a query exceeds the engine's memory budget: HTTP 200
+// with a PartialError whose EngineError carries the engine's E_RUNAWAY_QUERY message and its HRESULT
+// (-2133196799) as the inner code, and the primary result's columns without rows (the engine
+// stopped before producing any); getschema gives the columns without running the query again.
+func runaway(ctx context.Context, db *kql.Database, query string, opts kql.Options, cause error) *Result {
+	var ke *kql.Error
+	msg := cause.Error()
+	if errors.As(cause, &ke) {
+		msg = ke.Message
+	}
+	empty := kql.NewTable("PrimaryResult", nil)
+	if schema, err := db.Execute(ctx, query+"\n| getschema", opts); err == nil && len(schema) > 0 {
+		var cols []kql.ColumnSchema
+		for r := 0; r < schema[0].Len(); r++ {
+			name, _ := schema[0].Value(r, 0).(string)
+			typ, _ := schema[0].Value(r, 3).(string)
+			cols = append(cols, kql.ColumnSchema{Name: name, Type: kql.Type(typ)})
+		}
+		empty = kql.NewTable("PrimaryResult", cols)
+	}
+	return &Result{Tables: []*Table{wireTable(empty)}, Error: PartialError(strconv.Itoa(int(kql.HResultRunawayQuery)), msg)}
 }
 
 // engineError maps a kql error to the service's error shapes.

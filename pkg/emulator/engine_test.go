@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/kql"
 	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
@@ -224,5 +226,59 @@ func TestEngineThroughInMemoryTransport(t *testing.T) {
 	var re *azcore.ResponseError
 	if !errors.As(err, &re) || re.StatusCode != 400 {
 		t.Errorf("bad KQL: %v", err)
+	}
+}
+
+// demoClient reaches h as the plugin's demo workspace does: azquery's own code path, a made-up
+// https endpoint, no credential, and the handler served in memory by demo.Transport.
+func demoClient(t testing.TB, h http.Handler) *azquery.LogsClient {
+	t.Helper()
+	c, err := azquery.NewLogsClient(nil, &azquery.LogsClientOptions{ClientOptions: azcore.ClientOptions{
+		Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
+			azquery.ServiceNameLogs: {Endpoint: demo.Endpoint, Audience: "https://api.loganalytics.io"},
+		}},
+		Transport: &demo.Transport{Handler: h},
+		Retry:     policy.RetryOptions{MaxRetries: -1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestEngineRunawayQueryIsTheServicesPartialError: a query past the engine's memory budget gets
+// what Log Analytics answers for E_RUNAWAY_QUERY: 200, a PartialError whose EngineError carries the
+// engine's message and the HRESULT, and the result's columns with no rows.
+func TestEngineRunawayQueryIsTheServicesPartialError(t *testing.T) {
+	h := emulator.NewLogAnalyticsHandler(engineExecutor(demo.Table(engineNow)))
+	body := `{"query":"DeviceNetworkEvents | join kind=inner (DeviceNetworkEvents) on DeviceName | project DeviceName, RemotePort"}`
+	code, ans := post(t, h, "11111111-2222-3333-4444-555555555555", body)
+	text := mustJSON(ans)
+	if code != 200 || !strings.Contains(text, `"code":"PartialError"`) || !strings.Contains(text, `"code":"-2133196799"`) ||
+		!strings.Contains(text, "E_RUNAWAY_QUERY") || !strings.Contains(text, "'join' operator has exceeded the memory budget") {
+		t.Fatalf("%d %s", code, text)
+	}
+	tables := ans["tables"].([]any)
+	cols := tables[0].(map[string]any)["columns"].([]any)
+	if len(rows(t, ans)) != 0 || len(cols) != 2 || cols[1].(map[string]any)["type"] != "int" {
+		t.Errorf("want the columns and no rows: %s", mustJSON(tables[0]))
+	}
+}
+
+// TestEngineSlotsBoundConcurrency: with Slots, queries beyond the slots wait for one (and give up
+// with their context), so the engine never runs more at once.
+func TestEngineSlotsBoundConcurrency(t *testing.T) {
+	exec := engineExecutor(sampledata.Generate(sampledata.Config{Rows: 20000, Seed: 1, Now: engineNow}))
+	exec.Slots = make(chan struct{}, 1)
+	exec.Slots <- struct{}{} // the one slot is taken
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := exec.Query(ctx, emulator.Request{Query: "DeviceNetworkEvents | count"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a query without a slot: %v", err)
+	}
+	<-exec.Slots
+	res, err := exec.Query(context.Background(), emulator.Request{Query: "DeviceNetworkEvents | count"})
+	if err != nil || len(res.Tables) != 1 || len(exec.Slots) != 0 {
+		t.Fatalf("%v %d", err, len(exec.Slots))
 	}
 }

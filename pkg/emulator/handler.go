@@ -91,7 +91,7 @@ type LogAnalyticsHandler struct {
 	rowLimit    int
 	defaultWait time.Duration
 	now         func() time.Time
-	log         RequestLog
+	observe     func(RecordedRequest)
 
 	maxConcurrent int
 	throttleAfter time.Duration
@@ -127,12 +127,6 @@ func NewLogAnalyticsHandler(exec Executor, opts ...Option) *LogAnalyticsHandler 
 	return h
 }
 
-// Requests returns a copy of every request received so far, oldest first.
-func (h *LogAnalyticsHandler) Requests() []RecordedRequest { return h.log.All() }
-
-// ResetRequests forgets the recorded requests.
-func (h *LogAnalyticsHandler) ResetRequests() { h.log.Reset() }
-
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // IsGUID reports whether s is a GUID in its usual 8-4-4-4-12 form, as a workspace id must be.
@@ -159,7 +153,9 @@ func (h *LogAnalyticsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	w.Header().Set("x-ms-request-id", corr)
 	status := h.serve(w, r, &rec, corr)
 	rec.Status = status
-	h.log.add(rec)
+	if h.observe != nil {
+		h.observe(rec)
+	}
 }
 
 // serve does the work of ServeHTTP and returns the status it sent, for the request log.

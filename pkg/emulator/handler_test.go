@@ -1,4 +1,4 @@
-package emulator
+package emulator_test
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 const ws = "c0ffee00-1234-4abc-8def-0123456789ab"
@@ -26,14 +29,14 @@ func do(t *testing.T, h http.Handler, method, path, body string, hdr map[string]
 
 type errorBody struct {
 	Error struct {
-		Code    string      `json:"code"`
-		Message string      `json:"message"`
-		Inner   *InnerError `json:"innererror"`
+		Code    string               `json:"code"`
+		Message string               `json:"message"`
+		Inner   *emulator.InnerError `json:"innererror"`
 	} `json:"error"`
 }
 
 func TestHandlerRejectsBadRequests(t *testing.T) {
-	h := NewLogAnalyticsHandler(Respond(), WithTokenValidator(func(tok string) bool { return tok == "good" }))
+	h := standin.NewLogAnalytics(standin.Respond(), emulator.WithTokenValidator(func(tok string) bool { return tok == "good" }))
 	auth := map[string]string{"Authorization": "Bearer good"}
 	tests := []struct {
 		name, method, path, body string
@@ -78,9 +81,9 @@ func TestHandlerRejectsBadRequests(t *testing.T) {
 }
 
 func TestHandlerPassesTheRequestOn(t *testing.T) {
-	script := Respond()
+	script := standin.Respond()
 	now := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
-	h := NewLogAnalyticsHandler(script, WithClock(func() time.Time { return now }))
+	h := standin.NewLogAnalytics(script, emulator.WithClock(func() time.Time { return now }))
 	other := "11111111-2222-3333-4444-555555555555"
 	rr := do(t, h, "POST", "/v1/workspaces/"+ws+"/query",
 		`{"query":"T | take 1","timespan":"PT12H","workspaces":["`+other+`"]}`,
@@ -120,8 +123,8 @@ func TestHandlerPassesTheRequestOn(t *testing.T) {
 }
 
 func TestHandlerGET(t *testing.T) {
-	script := Respond(NewTable("PrimaryResult", Col("x", "long")).AddRow(int64(1)))
-	h := NewLogAnalyticsHandler(script)
+	script := standin.Respond(emulator.NewTable("PrimaryResult", emulator.Col("x", "long")).AddRow(int64(1)))
+	h := standin.NewLogAnalytics(script)
 	rr := do(t, h, "GET", "/v1/workspaces/"+ws+"/query?query=T%20%7C%20count&timespan=P1D", "", nil)
 	if rr.Code != 200 || !strings.Contains(rr.Body.String(), `"rows":[[1]]`) {
 		t.Fatalf("%d %s", rr.Code, rr.Body)
@@ -132,7 +135,7 @@ func TestHandlerGET(t *testing.T) {
 }
 
 func TestHandlerTruncatesLikeTheService(t *testing.T) {
-	tbl := NewTable("PrimaryResult", Col("n", "long"))
+	tbl := emulator.NewTable("PrimaryResult", emulator.Col("n", "long"))
 	for i := 0; i < 5; i++ {
 		tbl.AddRow(int64(i))
 	}
@@ -140,22 +143,22 @@ func TestHandlerTruncatesLikeTheService(t *testing.T) {
 		limit    int
 		rows     string
 		partial  bool
-		scripted *Script
+		scripted *standin.Script
 	}{
-		{3, `[[0],[1],[2]]`, true, Respond(tbl)},
-		{5, `[[0],[1],[2],[3],[4]]`, false, Respond(tbl)},
-		{-1, `[[0],[1],[2],[3],[4]]`, false, Respond(tbl)},
+		{3, `[[0],[1],[2]]`, true, standin.Respond(tbl)},
+		{5, `[[0],[1],[2],[3],[4]]`, false, standin.Respond(tbl)},
+		{-1, `[[0],[1],[2],[3],[4]]`, false, standin.Respond(tbl)},
 		// An executor's own partial error wins over the truncation notice.
-		{3, `[[0],[1],[2]]`, true, Respond(tbl).Partial("X", "own")},
+		{3, `[[0],[1],[2]]`, true, standin.Respond(tbl).Partial("X", "own")},
 	}
 	for _, tt := range tests {
-		h := NewLogAnalyticsHandler(tt.scripted, WithRowLimit(tt.limit))
+		h := standin.NewLogAnalytics(tt.scripted, emulator.WithRowLimit(tt.limit))
 		rr := do(t, h, "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil)
 		var body struct {
 			Tables []struct {
 				Rows json.RawMessage `json:"rows"`
 			} `json:"tables"`
-			Error *ErrorInfo `json:"error"`
+			Error *emulator.ErrorInfo `json:"error"`
 		}
 		if err := json.Unmarshal(rr.Body.Bytes(), &body); err != nil {
 			t.Fatalf("limit %d: %v: %s", tt.limit, err, rr.Body)
@@ -167,7 +170,7 @@ func TestHandlerTruncatesLikeTheService(t *testing.T) {
 			t.Errorf("limit %d: error %+v", tt.limit, body.Error)
 		}
 	}
-	h := NewLogAnalyticsHandler(Respond(tbl), WithRowLimit(3))
+	h := standin.NewLogAnalytics(standin.Respond(tbl), emulator.WithRowLimit(3))
 	rr := do(t, h, "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil)
 	if !strings.Contains(rr.Body.String(), "E_QUERY_RESULT_SET_TOO_LARGE") || !strings.Contains(rr.Body.String(), `"code":"PartialError"`) {
 		t.Errorf("truncation notice missing: %s", rr.Body)
@@ -177,20 +180,20 @@ func TestHandlerTruncatesLikeTheService(t *testing.T) {
 func TestHandlerErrors(t *testing.T) {
 	tests := []struct {
 		name       string
-		exec       Executor
+		exec       emulator.Executor
 		status     int
 		code       string
 		retryAfter string
 	}{
-		{"throttled", Throttle(1500 * time.Millisecond), 429, "ThrottledError", "2"},
-		{"plain error", ExecutorFunc(func(context.Context, Request) (*Result, error) { return nil, context.Canceled }), 500, "InternalServerError", ""},
-		{"wrapped service error", FailWith(wrapErr{InsufficientAccessError()}), 403, "InsufficientAccessError", ""},
-		{"retry after", Fail(503, "ServiceUnavailable", "busy").RetryAfter(time.Second), 503, "ServiceUnavailable", "1"},
-		{"nil result", ExecutorFunc(func(context.Context, Request) (*Result, error) { return nil, nil }), 200, "", ""},
+		{"throttled", standin.Throttle(1500 * time.Millisecond), 429, "ThrottledError", "2"},
+		{"plain error", emulator.ExecutorFunc(func(context.Context, emulator.Request) (*emulator.Result, error) { return nil, context.Canceled }), 500, "InternalServerError", ""},
+		{"wrapped service error", standin.FailWith(wrapErr{emulator.InsufficientAccessError()}), 403, "InsufficientAccessError", ""},
+		{"retry after", standin.Fail(503, "ServiceUnavailable", "busy").RetryAfter(time.Second), 503, "ServiceUnavailable", "1"},
+		{"nil result", emulator.ExecutorFunc(func(context.Context, emulator.Request) (*emulator.Result, error) { return nil, nil }), 200, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rr := do(t, NewLogAnalyticsHandler(tt.exec), "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil)
+			rr := do(t, standin.NewLogAnalytics(tt.exec), "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil)
 			if rr.Code != tt.status || rr.Header().Get("Retry-After") != tt.retryAfter {
 				t.Fatalf("status %d Retry-After %q: %s", rr.Code, rr.Header().Get("Retry-After"), rr.Body)
 			}
@@ -210,8 +213,8 @@ func (w wrapErr) Error() string { return "wrapped: " + w.err.Error() }
 func (w wrapErr) Unwrap() error { return w.err }
 
 func TestHandlerWaitDeadline(t *testing.T) {
-	slow := Respond().After(3 * time.Second)
-	h := NewLogAnalyticsHandler(slow)
+	slow := standin.Respond().After(3 * time.Second)
+	h := standin.NewLogAnalytics(slow)
 	start := time.Now()
 	rr := do(t, h, "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, map[string]string{"Prefer": "wait=1"})
 	if rr.Code != 504 || !strings.Contains(rr.Body.String(), `"code":"GatewayTimeout"`) {
@@ -221,14 +224,14 @@ func TestHandlerWaitDeadline(t *testing.T) {
 		t.Errorf("took %v: the deadline was not applied", el)
 	}
 	// The default wait applies without Prefer.
-	h = NewLogAnalyticsHandler(Respond().After(time.Second), WithDefaultWait(50*time.Millisecond))
+	h = standin.NewLogAnalytics(standin.Respond().After(time.Second), emulator.WithDefaultWait(50*time.Millisecond))
 	if rr := do(t, h, "POST", "/v1/workspaces/"+ws+"/query", `{"query":"T"}`, nil); rr.Code != 504 {
 		t.Fatalf("default wait: %d", rr.Code)
 	}
 }
 
 func TestHandlerClientGone(t *testing.T) {
-	h := NewLogAnalyticsHandler(Respond().After(time.Minute))
+	h := standin.NewLogAnalytics(standin.Respond().After(time.Minute))
 	ctx, cancel := context.WithCancel(context.Background())
 	req := httptest.NewRequest("POST", "/v1/workspaces/"+ws+"/query", strings.NewReader(`{"query":"T"}`)).WithContext(ctx)
 	time.AfterFunc(20*time.Millisecond, cancel)
@@ -240,17 +243,17 @@ func TestHandlerClientGone(t *testing.T) {
 }
 
 func TestScriptSequencesAndWorkspaces(t *testing.T) {
-	a := NewTable("A")
-	b := NewTable("B")
+	a := emulator.NewTable("A")
+	b := emulator.NewTable("B")
 	other := "11111111-2222-3333-4444-555555555555"
-	s := Throttle(time.Second).Then(Respond(a)).Then(Respond(b)).ForWorkspace(strings.ToUpper(other), BadQuery(1, 5, "|"))
+	s := standin.Throttle(time.Second).Then(standin.Respond(a)).Then(standin.Respond(b)).ForWorkspace(strings.ToUpper(other), standin.BadQuery(1, 5, "|"))
 	want := []string{"429", "A", "B", "B"}
 	for i, w := range want {
-		res, err := s.Query(context.Background(), Request{Workspace: ws})
+		res, err := s.Query(context.Background(), emulator.Request{Workspace: ws})
 		got := ""
 		if err != nil {
 			got = "429"
-			if se, ok := err.(*ServiceError); !ok || se.Status != 429 || se.RetryAfter != time.Second {
+			if se, ok := err.(*emulator.ServiceError); !ok || se.Status != 429 || se.RetryAfter != time.Second {
 				t.Errorf("step %d: error %v", i, err)
 			}
 		} else {
@@ -260,32 +263,32 @@ func TestScriptSequencesAndWorkspaces(t *testing.T) {
 			t.Errorf("step %d: %s, want %s", i, got, w)
 		}
 	}
-	_, err := s.Query(context.Background(), Request{Workspace: other})
-	if se, ok := err.(*ServiceError); !ok || se.Status != 400 || se.Inner.Inner.Code != "SYN0002" || se.Inner.Inner.Pos != 5 {
+	_, err := s.Query(context.Background(), emulator.Request{Workspace: other})
+	if se, ok := err.(*emulator.ServiceError); !ok || se.Status != 400 || se.Inner.Inner.Code != "SYN0002" || se.Inner.Inner.Pos != 5 {
 		t.Errorf("workspace script: %v", err)
 	}
 	if s.Calls() != 5 {
 		t.Errorf("calls %d", s.Calls())
 	}
 	// Func sees the request.
-	f := Func(func(_ context.Context, r Request) (*Result, error) {
-		return &Result{Tables: []*Table{NewTable(r.Query)}}, nil
+	f := standin.Func(func(_ context.Context, r emulator.Request) (*emulator.Result, error) {
+		return &emulator.Result{Tables: []*emulator.Table{emulator.NewTable(r.Query)}}, nil
 	})
-	if res, _ := f.Query(context.Background(), Request{Query: "echo"}); res.Tables[0].Name != "echo" {
+	if res, _ := f.Query(context.Background(), emulator.Request{Query: "echo"}); res.Tables[0].Name != "echo" {
 		t.Errorf("Func got %q", res.Tables[0].Name)
 	}
-	if res, err := (&Script{}).Query(context.Background(), Request{}); err != nil || len(res.Tables) != 0 {
+	if res, err := (&standin.Script{}).Query(context.Background(), emulator.Request{}); err != nil || len(res.Tables) != 0 {
 		t.Errorf("empty script: %v %v", res, err)
 	}
 }
 
 func TestServiceErrorMessage(t *testing.T) {
-	got := BadQueryError(2, 244, "joi").Error()
+	got := emulator.BadQueryError(2, 244, "joi").Error()
 	want := "log analytics emulator: 400 BadArgumentError: The request had some invalid properties (SYN0002: Query could not be parsed at 'joi' on line [2,244])"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if s := SemanticQueryError("SEM0100", "'where' operator: Failed to resolve column named 'Foo'"); s.Inner.Code != "SemanticError" || s.Inner.Inner.Code != "SEM0100" {
+	if s := emulator.SemanticQueryError("SEM0100", "'where' operator: Failed to resolve column named 'Foo'"); s.Inner.Code != "SemanticError" || s.Inner.Inner.Code != "SEM0100" {
 		t.Errorf("%+v", s)
 	}
 }
@@ -293,12 +296,12 @@ func TestServiceErrorMessage(t *testing.T) {
 func TestHandlerConcurrency(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{}, 10)
-	exec := ExecutorFunc(func(ctx context.Context, _ Request) (*Result, error) {
+	exec := emulator.ExecutorFunc(func(ctx context.Context, _ emulator.Request) (*emulator.Result, error) {
 		started <- struct{}{}
 		<-release
-		return &Result{}, nil
+		return &emulator.Result{}, nil
 	})
-	h := NewLogAnalyticsHandler(exec, WithMaxConcurrent(2, 3*time.Second))
+	h := standin.NewLogAnalytics(exec, emulator.WithMaxConcurrent(2, 3*time.Second))
 	codes := make(chan int, 3)
 	for i := 0; i < 2; i++ {
 		go func() {

@@ -99,7 +99,7 @@ func TestWorkspaceFromPath(t *testing.T) {
 			t.Errorf("%s: %q %v", tt.path, ws, ok)
 		}
 	}
-	for s, want := range map[string]bool{ws: true, "C0FFEE00-1234-4ABC-8DEF-0123456789AB": true, "c0ffee00123443bc8def0123456789ab": false, "x": false} {
+	for s, want := range map[string]bool{"c0ffee00-1234-4abc-8def-0123456789ab": true, "C0FFEE00-1234-4ABC-8DEF-0123456789AB": true, "c0ffee00123443bc8def0123456789ab": false, "x": false} {
 		if IsGUID(s) != want {
 			t.Errorf("IsGUID(%q) != %v", s, want)
 		}

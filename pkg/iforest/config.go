@@ -116,33 +116,33 @@ const maxEstimators = 10000
 
 func (c Config) validate() error {
 	if c.NEstimators < 1 || c.NEstimators > maxEstimators {
-		return fmt.Errorf("%w: n_estimators must be an integer in [1, %d], got %d", ErrInvalidConfig, maxEstimators, c.NEstimators)
+		return &ParamError{"n_estimators", c.NEstimators, fmt.Sprintf("must be an integer in [1, %d]", maxEstimators)}
 	}
 	switch c.MaxSamples.kind {
 	case maxSamplesCount:
 		if c.MaxSamples.count < 1 {
-			return fmt.Errorf("%w: max_samples as an integer must be >= 1, got %d", ErrInvalidConfig, c.MaxSamples.count)
+			return &ParamError{"max_samples", c.MaxSamples.count, "as an integer must be >= 1"}
 		}
 	case maxSamplesFraction:
 		f := c.MaxSamples.fraction
 		if !(f > 0 && f <= 1) {
-			return fmt.Errorf("%w: max_samples as a fraction must be in (0, 1], got %v", ErrInvalidConfig, f)
+			return &ParamError{"max_samples", f, "as a fraction must be in (0, 1]"}
 		}
 	}
 	if !c.Contamination.auto {
 		v := c.Contamination.fraction
-		if math.IsNaN(v) || v <= 0 || v > 0.5 {
-			return fmt.Errorf("%w: contamination must be \"auto\" or a number in (0, 0.5], got %v", ErrInvalidConfig, v)
+		if math.IsNaN(v) || v <= 0 || v > MaxContamination {
+			return &ParamError{"contamination", v, `must be "auto" or a number in (0, 0.5]`}
 		}
 	}
 	if !(c.MaxFeatures > 0 && c.MaxFeatures <= 1) {
-		return fmt.Errorf("%w: max_features must be a fraction in (0, 1], got %v", ErrInvalidConfig, c.MaxFeatures)
+		return &ParamError{"max_features", c.MaxFeatures, "must be a fraction in (0, 1]"}
 	}
 	if c.RandomState < 0 || c.RandomState > math.MaxUint32 {
-		return fmt.Errorf("%w: random_state must be in [0, 2**32-1], got %d", ErrInvalidConfig, c.RandomState)
+		return &ParamError{"random_state", c.RandomState, "must be in [0, 2**32-1]"}
 	}
 	if c.Workers < 0 {
-		return fmt.Errorf("%w: workers must be >= 0 (0 = all cores), got %d", ErrInvalidConfig, c.Workers)
+		return &ParamError{"workers", c.Workers, "must be >= 0 (0 = all cores)"}
 	}
 	return nil
 }

@@ -14,16 +14,20 @@ import (
 )
 
 // demoQuery sends one query to the provisioned demo datasource over the last seven days.
+// The range is fixed for the whole run, as on a dashboard whose panels share one time range:
+// queries compared with each other must see the same rows (a sliding "now" drops the oldest).
 func demoQuery(t *testing.T, model map[string]any) backend.DataResponse {
 	t.Helper()
 	demo := provisionedDatasources(t, nil)["kqlhunt-demo"]
-	now := time.Now()
+	now := demoNow
 	res, err := host.QueryData(ctx(t), demo.QueryRequest(pluginhost.Query{Model: model, From: now.Add(-7 * 24 * time.Hour), To: now}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res.Responses["A"]
 }
+
+var demoNow = time.Now()
 
 func column(t *testing.T, f *data.Frame, name string) *data.Field {
 	t.Helper()

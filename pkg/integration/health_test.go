@@ -8,6 +8,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 func oneRow() *emulator.Table {
@@ -27,7 +28,7 @@ func (r *rig) health(t *testing.T) *backend.CheckHealthResult {
 }
 
 func TestHealthOK(t *testing.T) {
-	r := newRig(t, emulator.Respond(oneRow()), nil)
+	r := newRig(t, standin.Respond(oneRow()), nil)
 	res := r.health(t)
 	if res.Status != backend.HealthStatusOk {
 		t.Fatalf("health: %v %s", res.Status, res.Message)
@@ -38,7 +39,7 @@ func TestHealthOK(t *testing.T) {
 }
 
 func TestHealthWrongSecret(t *testing.T) {
-	r := newRig(t, emulator.Respond(oneRow()), nil)
+	r := newRig(t, standin.Respond(oneRow()), nil)
 	r.ds.Secure = map[string]string{"azureClientSecret": "not-the-" + "right-one"}
 	res := r.health(t)
 	if res.Status != backend.HealthStatusError {
@@ -58,7 +59,7 @@ func TestHealthWrongSecret(t *testing.T) {
 }
 
 func TestHealthNoPermission(t *testing.T) {
-	r := newRig(t, emulator.Fail(403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"), nil)
+	r := newRig(t, standin.Fail(403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"), nil)
 	res := r.health(t)
 	if res.Status != backend.HealthStatusError || !strings.Contains(res.Message, "Log Analytics Reader") {
 		t.Fatalf("health: %v %s", res.Status, res.Message)
@@ -81,7 +82,7 @@ func TestBadSettingsAreClearEverywhere(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, emulator.Respond(oneRow()), tt.jsonData)
+			r := newRig(t, standin.Respond(oneRow()), tt.jsonData)
 			res := r.health(t)
 			if res.Status != backend.HealthStatusError || !strings.Contains(res.Message, tt.want) {
 				t.Errorf("health: %v %q, want %q", res.Status, res.Message, tt.want)
@@ -101,7 +102,7 @@ func TestBadSettingsAreClearEverywhere(t *testing.T) {
 }
 
 func TestMissingSecret(t *testing.T) {
-	r := newRig(t, emulator.Respond(oneRow()), nil)
+	r := newRig(t, standin.Respond(oneRow()), nil)
 	r.ds.Secure = nil
 	if res := r.health(t); !strings.Contains(res.Message, "secureJsonData.azureClientSecret") {
 		t.Errorf("health: %s", res.Message)
@@ -110,7 +111,7 @@ func TestMissingSecret(t *testing.T) {
 
 func TestResources(t *testing.T) {
 	cols := emulator.NewTable("PrimaryResult", emulator.Col("TimeGenerated", "datetime"), emulator.Col("InitiatingProcessFileName", "string"))
-	r := newRig(t, emulator.Respond(cols), map[string]any{"additionalWorkspaces": []string{ws2}})
+	r := newRig(t, standin.Respond(cols), map[string]any{"additionalWorkspaces": []string{ws2}})
 	call := func(path string) (int, map[string]any) {
 		res, err := host.CallResource(ctx(t), &backend.CallResourceRequest{PluginContext: r.ds.PluginContext(), Path: strings.SplitN(path, "?", 2)[0], Method: "GET", URL: "/api/datasources/uid/" + r.ds.UID + "/resources/" + path})
 		if err != nil {

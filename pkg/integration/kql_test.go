@@ -12,6 +12,7 @@ import (
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/pluginhost"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 var (
@@ -63,7 +64,7 @@ func everyTypeTable() *emulator.Table {
 }
 
 func TestQueryReturnsEveryColumnType(t *testing.T) {
-	r := newRig(t, emulator.Respond(everyTypeTable()), nil)
+	r := newRig(t, standin.Respond(everyTypeTable()), nil)
 	dr := r.query(t, map[string]any{"queryType": "kql", "kql": "DeviceNetworkEvents | where $__timeFilter() | take 3"})
 	if dr.Error != nil {
 		t.Fatalf("query failed: %v", dr.Error)
@@ -145,7 +146,7 @@ func TestQueryReturnsEveryColumnType(t *testing.T) {
 }
 
 func TestQueryTimeRangeModeQuerySendsNoTimespan(t *testing.T) {
-	r := newRig(t, emulator.Respond(everyTypeTable()), nil)
+	r := newRig(t, standin.Respond(everyTypeTable()), nil)
 	dr := r.query(t, map[string]any{"queryType": "kql", "kql": "DeviceNetworkEvents | take 3", "timeRangeMode": "query"})
 	if dr.Error != nil {
 		t.Fatal(dr.Error)
@@ -156,7 +157,7 @@ func TestQueryTimeRangeModeQuerySendsNoTimespan(t *testing.T) {
 }
 
 func TestPartialErrorKeepsRowsAndWarns(t *testing.T) {
-	r := newRig(t, emulator.Respond(everyTypeTable()).Partial("E_QUERY_RESULT_SET_TOO_LARGE", "Query result set has exceeded the internal record count limit 500000"), nil)
+	r := newRig(t, standin.Respond(everyTypeTable()).Partial("E_QUERY_RESULT_SET_TOO_LARGE", "Query result set has exceeded the internal record count limit 500000"), nil)
 	dr := r.query(t, map[string]any{"kql": "DeviceNetworkEvents"})
 	if dr.Error != nil {
 		t.Fatalf("partial result must not be an error: %v", dr.Error)
@@ -175,7 +176,7 @@ func TestPartialErrorKeepsRowsAndWarns(t *testing.T) {
 }
 
 func TestBadKQLGivesTheServiceWords(t *testing.T) {
-	r := newRig(t, emulator.BadQuery(2, 244, "joi"), nil)
+	r := newRig(t, standin.BadQuery(2, 244, "joi"), nil)
 	dr := r.query(t, map[string]any{"kql": "DeviceNetworkEvents\n| joi x"})
 	if dr.Error == nil {
 		t.Fatal("want an error")
@@ -195,10 +196,10 @@ func TestServiceFailures(t *testing.T) {
 		status backend.Status
 		words  string
 	}{
-		{"forbidden", emulator.Fail(403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"), backend.StatusForbidden, "insufficient access"},
-		{"not found", emulator.Fail(404, "WorkspaceNotFoundError", "Workspace could not be found"), backend.StatusNotFound, "Workspace could not be found"},
-		{"throttled after retries", emulator.Throttle(200 * time.Millisecond), backend.StatusTooManyRequests, "429"},
-		{"gateway timeout", emulator.Fail(504, "GatewayTimeout", "The gateway did not receive a response in time"), backend.StatusTimeout, "did not receive a response"},
+		{"forbidden", standin.Fail(403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"), backend.StatusForbidden, "insufficient access"},
+		{"not found", standin.Fail(404, "WorkspaceNotFoundError", "Workspace could not be found"), backend.StatusNotFound, "Workspace could not be found"},
+		{"throttled after retries", standin.Throttle(200 * time.Millisecond), backend.StatusTooManyRequests, "429"},
+		{"gateway timeout", standin.Fail(504, "GatewayTimeout", "The gateway did not receive a response in time"), backend.StatusTimeout, "did not receive a response"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,7 +216,7 @@ func TestServiceFailures(t *testing.T) {
 }
 
 func TestThrottledThenSucceeds(t *testing.T) {
-	script := emulator.Throttle(time.Second).Then(emulator.Respond(everyTypeTable()))
+	script := standin.Throttle(time.Second).Then(standin.Respond(everyTypeTable()))
 	r := newRig(t, script, nil)
 	dr := r.query(t, map[string]any{"kql": "DeviceNetworkEvents"})
 	if dr.Error != nil {
@@ -234,7 +235,7 @@ func TestThrottledThenSucceeds(t *testing.T) {
 }
 
 func TestQueryOutlivingTimeout(t *testing.T) {
-	r := newRig(t, emulator.Respond(everyTypeTable()).After(20*time.Second), map[string]any{"queryTimeoutSeconds": 1})
+	r := newRig(t, standin.Respond(everyTypeTable()).After(20*time.Second), map[string]any{"queryTimeoutSeconds": 1})
 	start := time.Now()
 	dr := r.query(t, map[string]any{"kql": "DeviceNetworkEvents"})
 	if took := time.Since(start); took > 10*time.Second {
@@ -252,7 +253,7 @@ func TestQueryOutlivingTimeout(t *testing.T) {
 }
 
 func TestSeveralWorkspaces(t *testing.T) {
-	r := newRig(t, emulator.Respond(everyTypeTable()), map[string]any{"additionalWorkspaces": []string{ws2}})
+	r := newRig(t, standin.Respond(everyTypeTable()), map[string]any{"additionalWorkspaces": []string{ws2}})
 	dr := r.query(t, map[string]any{"kql": "DeviceNetworkEvents"})
 	if dr.Error != nil {
 		t.Fatal(dr.Error)
@@ -277,8 +278,8 @@ func TestSeveralWorkspaces(t *testing.T) {
 }
 
 func TestQueriesRunConcurrentlyEachWithItsOwnError(t *testing.T) {
-	script := emulator.Respond(everyTypeTable()).After(time.Second).
-		ForWorkspace(ws2, emulator.Fail(403, "InsufficientAccessError", "no access to workspace two"))
+	script := standin.Respond(everyTypeTable()).After(time.Second).
+		ForWorkspace(ws2, standin.Fail(403, "InsufficientAccessError", "no access to workspace two"))
 	r := newRig(t, script, nil)
 	req := r.ds.QueryRequest(
 		pluginhost.Query{RefID: "A", Model: map[string]any{"kql": "T"}, From: dashFrom, To: dashTo},

@@ -11,8 +11,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/pluginhost"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 )
 
 // provisionedDatasources reads provisioning/datasources as Grafana does, expanding $VARIABLES from env.
@@ -85,7 +85,7 @@ func TestProvisionedSentinelDatasourceReadsTheEnvironment(t *testing.T) {
 		t.Fatalf("environment not used: %+v", sentinel)
 	}
 	// Pointed at the stand-ins (a customised cloud), the provisioned settings sign in and query.
-	r := newRig(t, emulator.Respond(oneRow()), nil)
+	r := newRig(t, standin.Respond(oneRow()), nil)
 	sentinel.JSONData["azureCredentials"].(map[string]any)["azureCloud"] = "AzureCustomizedCloud"
 	sentinel.JSONData["endpoints"] = r.ds.JSONData["endpoints"]
 	r.ds.JSONData, r.ds.Secure = sentinel.JSONData, sentinel.Secure

@@ -14,6 +14,10 @@ type aggregator interface {
 	// columns returns the output columns for ngroups groups (groups never
 	// added to, as in a summarize over no rows, get the empty result).
 	columns(ngroups int) []*column
+	// groupBytes is the fixed state one group holds, for the memory
+	// budget; aggregators whose state grows with the rows (dcount,
+	// make_set, percentile) charge that growth themselves as it happens.
+	groupBytes() int64
 }
 
 // aggBuilder compiles an aggregation call: its output schema and state.
@@ -94,6 +98,8 @@ func (a *countAgg) add(g, r int) {
 	}
 }
 
+func (a *countAgg) groupBytes() int64 { return 8 }
+
 func (a *countAgg) columns(ng int) []*column {
 	a.n = grow(a.n, ng-1)
 	return []*column{{typ: TypeLong, i: a.n[:ng]}}
@@ -126,10 +132,16 @@ func keyOf(t Type, g int, v value) dkey {
 }
 
 type dcountAgg struct {
+	x    *execution
 	e    *cexpr
 	seen map[dkey]struct{}
 	n    []int64
 }
+
+// dkeyBytes is what one distinct value holds in a seen set.
+func dkeyBytes(k dkey) int64 { return mapEntryBytes + 32 + int64(len(k.s)) }
+
+func (a *dcountAgg) groupBytes() int64 { return 8 }
 
 func (a *dcountAgg) add(g, r int) {
 	a.n = grow(a.n, g)
@@ -139,6 +151,7 @@ func (a *dcountAgg) add(g, r int) {
 	}
 	k := keyOf(a.e.typ, g, v)
 	if _, ok := a.seen[k]; !ok {
+		a.x.charge("summarize", dkeyBytes(k))
 		a.seen[k] = struct{}{}
 		a.n[g]++
 	}
@@ -151,7 +164,7 @@ func (a *dcountAgg) columns(ng int) []*column {
 
 func aggDcount(c *compiler, call *callExpr) ([]ColumnSchema, aggregator) {
 	a := c.aggArgs(call, 1, 2)
-	return []ColumnSchema{{aggName("dcount", a[0]), TypeLong}}, &dcountAgg{e: a[0], seen: map[dkey]struct{}{}}
+	return []ColumnSchema{{aggName("dcount", a[0]), TypeLong}}, &dcountAgg{x: c.x, e: a[0], seen: map[dkey]struct{}{}}
 }
 
 type minMaxAgg struct {
@@ -171,6 +184,8 @@ func (a *minMaxAgg) add(g, r int) {
 		a.best[g], a.seen[g] = v, true
 	}
 }
+
+func (a *minMaxAgg) groupBytes() int64 { return valueBytes + 1 }
 
 func (a *minMaxAgg) columns(ng int) []*column {
 	a.best, a.seen = grow(a.best, ng-1), grow(a.seen, ng-1)
@@ -215,6 +230,8 @@ func (a *sumAgg) add(g, r int) {
 		a.f[g] += float64(v.i)
 	}
 }
+
+func (a *sumAgg) groupBytes() int64 { return 24 }
 
 func (a *sumAgg) columns(ng int) []*column {
 	a.i, a.f, a.n = grow(a.i, ng-1), grow(a.f, ng-1), grow(a.n, ng-1)
@@ -270,6 +287,8 @@ func (a *takeAnyAgg) add(g, r int) {
 		a.v[g], a.seen[g] = a.e.eval(r), true
 	}
 }
+
+func (a *takeAnyAgg) groupBytes() int64 { return valueBytes + 1 }
 
 func (a *takeAnyAgg) columns(ng int) []*column {
 	a.v, a.seen = grow(a.v, ng-1), grow(a.seen, ng-1)

@@ -42,6 +42,8 @@ func (a *spreadAgg) add(g, r int) {
 	a.m2[g] += d * (x - a.mean[g])
 }
 
+func (a *spreadAgg) groupBytes() int64 { return 24 }
+
 func (a *spreadAgg) columns(ng int) []*column {
 	a.n, a.mean, a.m2 = grow(a.n, ng-1), grow(a.mean, ng-1), grow(a.m2, ng-1)
 	col := newColumn(TypeReal, ng)
@@ -84,6 +86,8 @@ func (a *ifAgg) add(g, r int) {
 
 func (a *ifAgg) columns(ng int) []*column { return a.inner.columns(ng) }
 
+func (a *ifAgg) groupBytes() int64 { return a.inner.groupBytes() }
+
 // conditional turns an aggregation of (x) into its if-form of
 // (x, predicate), named like Kusto's: sumif_X, avgif_X, dcountif_X.
 func conditional(base aggBuilder) aggBuilder {
@@ -106,14 +110,18 @@ func conditional(base aggBuilder) aggBuilder {
 // slightly): the value at rank ceil(p/100 * n) of the sorted non-null
 // values, of the argument's own type.
 type percentileAgg struct {
+	x    *execution
 	e    *cexpr
 	ps   []float64
 	vals [][]value
 }
 
+func (a *percentileAgg) groupBytes() int64 { return 24 }
+
 func (a *percentileAgg) add(g, r int) {
 	a.vals = grow(a.vals, g)
 	if v := a.e.eval(r); !v.null && !(a.e.typ == TypeReal && math.IsNaN(v.f)) {
+		a.x.charge("summarize", 2*valueBytes) // the slice grows by doubling
 		a.vals[g] = append(a.vals[g], v)
 	}
 }
@@ -147,7 +155,7 @@ func aggPercentile(c *compiler, call *callExpr) ([]ColumnSchema, aggregator) {
 	}
 	e := c.compile(call.args[0])
 	c.argType(call, 0, e, isNumeric(e.typ) || e.typ == TypeDateTime || e.typ == TypeTimespan)
-	agg := &percentileAgg{e: e}
+	agg := &percentileAgg{x: c.x, e: e}
 	var schema []ColumnSchema
 	for i, a := range call.args[1:] {
 		p := c.compile(a)

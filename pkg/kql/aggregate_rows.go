@@ -8,6 +8,7 @@ import (
 // makeAgg builds make_set (distinct) or make_list per group as JSON arrays.
 // Nulls and empty strings (Kusto's null string) are skipped.
 type makeAgg struct {
+	x     *execution
 	e     *cexpr
 	set   bool
 	limit int
@@ -27,14 +28,20 @@ func (a *makeAgg) add(g, r int) {
 		if _, ok := a.seen[k]; ok {
 			return
 		}
+		a.x.charge("summarize", dkeyBytes(k))
 		a.seen[k] = struct{}{}
 	}
 	if a.count[g] > 0 {
 		a.bufs[g] = append(a.bufs[g], ',')
 	}
+	before := len(a.bufs[g])
 	a.bufs[g] = appendJSON(a.bufs[g], a.e.typ, v)
+	// The buffer grows by doubling and columns copies it into a string.
+	a.x.charge("summarize", 3*int64(len(a.bufs[g])-before+1))
 	a.count[g]++
 }
+
+func (a *makeAgg) groupBytes() int64 { return 24 + 8 + 2 }
 
 func (a *makeAgg) columns(ng int) []*column {
 	a.bufs, a.count = grow(a.bufs, ng-1), grow(a.count, ng-1)
@@ -61,7 +68,7 @@ func aggMake(c *compiler, call *callExpr, set bool) ([]ColumnSchema, aggregator)
 		prefix = "set"
 	}
 	return []ColumnSchema{{aggName(prefix, a[0]), TypeDynamic}},
-		&makeAgg{e: a[0], set: set, limit: limit, seen: map[dkey]struct{}{}}
+		&makeAgg{x: c.x, e: a[0], set: set, limit: limit, seen: map[dkey]struct{}{}}
 }
 
 // argAgg implements arg_max/arg_min: per group the row with the largest
@@ -86,6 +93,8 @@ func (a *argAgg) add(g, r int) {
 		a.best[g], a.row[g], a.found[g] = v, r, true
 	}
 }
+
+func (a *argAgg) groupBytes() int64 { return valueBytes + 8 + 1 }
 
 func (a *argAgg) columns(ng int) []*column {
 	a.best, a.row, a.found = grow(a.best, ng-1), grow(a.row, ng-1), grow(a.found, ng-1)

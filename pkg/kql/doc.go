@@ -15,9 +15,10 @@
 // resynchronisation. compile*.go and funcs*.go turn each scalar expression
 // into a typed closure over physical row indices (no per-row boxing,
 // constants folded, regexes and in-sets built once per query); ops*.go,
-// summarize.go and union.go run the tabular operators over frames, which
-// pair the typed columns with a selection vector so that where and sort
-// copy no column data.
+// summarize.go (with group.go), join.go, union.go and getschema.go run the
+// tabular operators over frames, which pair the typed columns with a
+// selection vector so that where and sort copy no column data; budget.go
+// accounts the memory they hold.
 //
 // # Supported
 //
@@ -39,8 +40,14 @@
 // join (kind= innerunique (the default), inner, leftouter, rightouter,
 // fullouter, leftsemi, leftanti, rightsemi, rightanti; on Col or
 // $left.A == $right.B; null keys match nothing; a right column name
-// already used gets a suffix, Name1; over 5,000,000 result rows is an
-// E_RUNAWAY_QUERY error), render (accepted and ignored).
+// already used gets a suffix, Name1), getschema (one row per input column:
+// ColumnName, ColumnOrdinal (int, from 0), DataType (the .NET type:
+// System.String, System.Int64, System.Int32, System.Double,
+// System.DateTime, System.TimeSpan, System.Guid, System.Object for
+// dynamic, System.Data.SqlTypes.SqlDecimal, and System.SByte for bool, as
+// the service reports it), ColumnType (string, long, ...); the operators
+// before it run over empty tables, so it never reads a row), render
+// (accepted and ignored).
 //
 // Aggregations: count(), countif(), dcount() (exact), dcountif(), min(),
 // max(), sum(), sumif(), avg(), avgif(), stdev(), variance(), percentile()
@@ -52,6 +59,9 @@
 // stdev_X, sumif_X, ...; arg_max(T, A) gives columns T and A; repeated
 // names get 1, 2, ... Unnamed computed columns are Column1, Column2, ...
 // (print_0, ... for print); a by-key bin(Col, span) keeps the name Col.
+// A name given explicitly (Name = ..., or a plain column as a key) may be
+// declared once: summarize A = count() by A is a SEM0001 error ("A column
+// with the name 'A' is already declared."), as Kusto refuses it.
 //
 // Scalar operators: and, or (three-valued), ==, !=, <>, <, <=, >, >=, =~,
 // !~, has, has_cs, hasprefix, hassuffix (and _cs), contains, contains_cs,
@@ -101,9 +111,31 @@
 // # Safety
 //
 // Execute is safe for concurrent use on one Database (tables are read-only
-// once loaded and each call has its own state). Long loops check the
-// context every 16384 rows. A panic inside the engine is a bug; rather than
-// crash a server, Execute converts it into an *Error with Code
-// "InternalServiceError" (the stack is kept as the unwrapped cause). The
-// fuzz tests in fuzz_test.go exist so that this path never runs.
+// once loaded and each call has its own state).
+//
+// Each query has a memory budget, Options.MaxMemory (DefaultMaxMemory,
+// 256 MiB, when unset). Everything that grows with the data is charged as
+// it grows, before or as it is allocated: join indexes and joined rows (at
+// the size of their cells, so a join that would explode stops before it
+// materialises them), summarize and distinct groups and the aggregators'
+// state (dcount and make_set values, make_list text, percentile values),
+// sort and top buffers, union, extend and project columns (computed text
+// included), selection vectors, and the copy of a small result. The
+// loaded tables are not charged. A query that needs more stops with an
+// *Error whose Code is E_RUNAWAY_QUERY (CodeRunawayQuery; the service's
+// HRESULT 0x80DA0001, HResultRunawayQuery) and whose cause is
+// ErrMemoryBudget, worded as Log Analytics words its own ("'join'
+// operator has exceeded the memory budget (268435456) during evaluation
+// (E_RUNAWAY_QUERY; see https://aka.ms/kustoquerylimits). ..."). strcat
+// and replace_string check the size of the value they are about to build
+// against what is left. See budget.go for the estimates and the sources.
+//
+// Every loop that grows with the data, sort comparisons and joined rows
+// included, looks at the context every 1024 units of work, so a cancelled
+// query stops within milliseconds (BENCHMARKS.md). A panic inside the
+// engine is a bug; rather than crash a server, Execute converts it into an
+// *Error with Code "InternalServiceError" (the stack is kept as the
+// unwrapped cause). The fuzz tests in fuzz_test.go exist so that this path
+// never runs; they also check that a tiny budget never changes an answer
+// and that getschema describes every result.
 package kql

@@ -7,7 +7,8 @@ import "fmt"
 // 'joi' on line [2,244]", with Line (1-based), Pos (1-based column) and
 // Token), "SEM0100" for unknown columns, tables and functions (the message
 // names it), "SEM0001" for other semantic errors such as type mismatches,
-// "E_RUNAWAY_QUERY" for a join that would exceed 5,000,000 rows,
+// "E_RUNAWAY_QUERY" (CodeRunawayQuery) when the query exceeds its memory
+// budget (errors.Is(err, ErrMemoryBudget) holds; see budget.go),
 // "QueryCancelled" when the context ends (errors.Is(err, ctx.Err()) holds),
 // and "InternalServiceError" for a recovered engine bug. Semantic errors
 // carry the Line and Pos of the offending name or operator where there is

@@ -19,15 +19,25 @@ type execution struct {
 	scalars map[string]*cexpr
 	tables  map[string]*pipeline
 	depth   int
+	budget  budget
+	polls   uint32
+	// schemaOnly is above zero while the input of a getschema is computed:
+	// tables then read as empty, so only the schema is worked out.
+	schemaOnly int
+}
+
+// stats are figures of one execution, for the tests and benchmarks.
+type stats struct {
+	peakBytes int64 // the budget's high-water mark
 }
 
 // errCancelled wraps the context's error for the recover in execute.
 type errCancelled struct{ err error }
 
-func (db *Database) execute(ctx context.Context, query string, opts Options) (tables []*Table, err error) {
+func (db *Database) execute(ctx context.Context, query string, opts Options) (tables []*Table, st stats, err error) {
 	stmts, errs := parse(query)
 	if len(errs) > 0 {
-		return nil, errs.err(query)
+		return nil, st, errs.err(query)
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -39,8 +49,10 @@ func (db *Database) execute(ctx context.Context, query string, opts Options) (ta
 	x := &execution{
 		ctx: ctx, db: db, opts: opts, src: query, now: timeToTicks(now),
 		scalars: map[string]*cexpr{}, tables: map[string]*pipeline{},
+		budget: newBudget(opts.MaxMemory),
 	}
 	defer func() {
+		st.peakBytes = x.budget.peak
 		if r := recover(); r != nil {
 			tables = nil
 			switch r := r.(type) {
@@ -65,16 +77,33 @@ func (db *Database) execute(ctx context.Context, query string, opts Options) (ta
 			if len(tables) > 0 {
 				name = "Table_" + strconv.Itoa(len(tables))
 			}
-			tables = append(tables, x.run(st.p).toTable(name, opts.MaxRows))
+			tables = append(tables, x.toTable(x.run(st.p), name, opts.MaxRows))
 		}
 	}
 	if len(tables) == 0 {
-		return nil, &Error{Code: "SEM0001", Message: "The query has no tabular expression to return"}
+		return nil, st, &Error{Code: "SEM0001", Message: "The query has no tabular expression to return"}
 	}
-	return tables, nil
+	return tables, st, nil
 }
 
-// checkCancel is called from long loops every few thousand rows.
+// pollEvery is how many units of work (rows, comparisons, joined rows)
+// pass between two looks at the context: at a few hundred nanoseconds per
+// unit at worst, a cancelled query stops well within 100 ms.
+const pollEvery = 1024
+
+// poll is called once per unit of work in every loop that grows with the
+// data; every pollEvery calls it checks the context.
+func (x *execution) poll() {
+	x.polls++
+	if x.polls%pollEvery == 0 {
+		x.checkCancel()
+	}
+}
+
+// checkCancel stops the query if its context has ended. It is kept out of
+// line so that poll, called per row, inlines.
+//
+//go:noinline
 func (x *execution) checkCancel() {
 	if err := x.ctx.Err(); err != nil {
 		panic(errCancelled{err})
@@ -115,11 +144,26 @@ func (x *execution) run(p *pipeline) *frame {
 	if x.depth > maxDepth {
 		x.fail("SEM0001", -1, "", "query nesting too deep")
 	}
-	f := x.source(p.src)
-	for i, op := range p.ops {
+	ops := p.ops
+	var f *frame
+	if k := lastGetschema(ops); k >= 0 {
+		// Everything before the last getschema only needs its schema.
+		x.schemaOnly++
+		f = x.runOps(x.source(p.src), ops[:k])
+		x.schemaOnly--
+		f, ops = getschema(f), ops[k+1:]
+	} else {
+		f = x.source(p.src)
+	}
+	return x.runOps(f, ops)
+}
+
+// runOps applies the operators in turn.
+func (x *execution) runOps(f *frame, ops []operator) *frame {
+	for i, op := range ops {
 		x.checkCancel()
-		if s, ok := op.(*sortOp); ok && i+1 < len(p.ops) {
-			if t, ok := p.ops[i+1].(*takeOp); ok {
+		if s, ok := op.(*sortOp); ok && i+1 < len(ops) {
+			if t, ok := ops[i+1].(*takeOp); ok {
 				// order by ... | take N: only the first N rows are needed.
 				f = x.sort(f, s.keys, s.at, "sort", x.rowCount(t.n, "take"))
 				continue
@@ -162,19 +206,22 @@ func (x *execution) table(s *tableSource) *frame {
 		x.fail("SEM0100", s.at, s.name, "Failed to resolve table or column expression named '%s'", s.name)
 	}
 	f := frameOf(t)
+	if x.schemaOnly > 0 {
+		f.sel = []int32{}
+		return f
+	}
 	if ts := x.opts.Timespan; ts != nil {
 		if i := f.colIndex("TimeGenerated"); i >= 0 && f.schema[i].Type == TypeDateTime {
 			col := f.cols[i]
 			lo, hi := timeToTicks(ts.Start), timeToTicks(ts.End)
 			sel := make([]int32, 0, f.n/4)
 			for r := 0; r < f.n; r++ {
-				if r&0x3fff == 0 {
-					x.checkCancel()
-				}
+				x.poll()
 				if !col.isNull(r) && col.i[r] >= lo && col.i[r] < hi {
 					sel = append(sel, int32(r))
 				}
 			}
+			x.charge("where", selBytes*int64(cap(sel)))
 			f.sel = sel
 		}
 	}

@@ -44,11 +44,13 @@ func (f *frame) firstIndices(k int) []int32 {
 }
 
 // dense returns a frame with the same rows gathered, so that sel is nil and
-// new columns can be added in the same row space.
-func (f *frame) dense() *frame {
+// new columns can be added in the same row space; the copy is charged to
+// the operator op.
+func (x *execution) dense(f *frame, op string) *frame {
 	if f.sel == nil {
 		return f
 	}
+	x.charge(op, int64(len(f.sel))*rowBytes(f.schema))
 	out := &frame{schema: f.schema, cols: make([]*column, len(f.cols)), n: len(f.sel)}
 	for i, c := range f.cols {
 		out.cols[i] = c.gather(f.sel)
@@ -80,9 +82,9 @@ func frameOf(t *Table) *frame {
 // a query that returns most of a big table. Shared columns are clipped
 // (capacity = length) and a shared result copies its rows before any
 // AppendRow, so nothing done to a result can reach the loaded tables.
-func (f *frame) toTable(name string, maxRows int) *Table {
+func (x *execution) toTable(f *frame, name string, maxRows int) *Table {
 	if maxRows > 0 && f.rows() > maxRows {
-		f = &frame{schema: f.schema, cols: f.cols, sel: f.indices()[:maxRows:maxRows], n: f.n}
+		f = &frame{schema: f.schema, cols: f.cols, sel: f.firstIndices(maxRows), n: f.n}
 	}
 	t := &Table{name: name, schema: append([]ColumnSchema(nil), f.schema...), cols: make([]*column, len(f.cols)), n: f.rows()}
 	if f.sel != nil && len(f.sel) > 4096 && 4*len(f.sel) > f.n {
@@ -92,7 +94,7 @@ func (f *frame) toTable(name string, maxRows int) *Table {
 		}
 		return t
 	}
-	g := f.dense()
+	g := x.dense(f, "result")
 	for i, c := range g.cols {
 		t.cols[i] = c.clip(g.n)
 	}

@@ -291,10 +291,19 @@ func fnStrcat(c *compiler, call *callExpr, a []*cexpr) *cexpr {
 	for i, x := range a {
 		parts[i] = converter(x, TypeString)
 	}
+	x, op := c.x, c.op
+	texts := make([]string, len(parts)) // reused: a query runs on one goroutine
 	return &cexpr{typ: TypeString, col: -1, eval: func(r int) value {
+		n := 0
+		for i, p := range parts {
+			texts[i] = p(r).s
+			n += len(texts[i])
+		}
+		x.checkValueSize(op, int64(n))
 		var b strings.Builder
-		for _, p := range parts {
-			b.WriteString(p(r).s)
+		b.Grow(n)
+		for _, t := range texts {
+			b.WriteString(t)
 		}
 		return value{s: b.String()}
 	}}

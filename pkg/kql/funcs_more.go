@@ -42,12 +42,18 @@ func fnExtract(c *compiler, call *callExpr, a []*cexpr) *cexpr {
 
 func fnReplaceString(c *compiler, call *callExpr, a []*cexpr) *cexpr {
 	te, le, re := converter(a[0], TypeString), converter(a[1], TypeString), converter(a[2], TypeString)
+	x, op := c.x, c.op
 	return &cexpr{typ: TypeString, col: -1, eval: func(r int) value {
 		text, lookup := te(r).s, le(r).s
 		if lookup == "" {
 			return value{s: text}
 		}
-		return value{s: strings.ReplaceAll(text, lookup, re(r).s)}
+		repl := re(r).s
+		if len(repl) > len(lookup) {
+			// Each match grows the text: check the result's size first.
+			x.checkValueSize(op, int64(len(text))+int64(strings.Count(text, lookup))*int64(len(repl)-len(lookup)))
+		}
+		return value{s: strings.ReplaceAll(text, lookup, repl)}
 	}}
 }
 

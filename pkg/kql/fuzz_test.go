@@ -3,6 +3,8 @@ package kql
 import (
 	"context"
 	"errors"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +55,11 @@ var fuzzDB *Database
 
 // FuzzExecute runs arbitrary queries against a small DeviceNetworkEvents
 // and the operator tests' table. Any *Error is fine; a panic, a non-*Error
-// or an InternalServiceError (a recovered engine bug) fails.
+// or an InternalServiceError (a recovered engine bug) fails. Each query
+// also runs under a tiny memory budget, which may stop it with
+// E_RUNAWAY_QUERY but must never change its answer or its other errors;
+// and a query that succeeds is run again with "| getschema" appended,
+// which must describe its last result's columns exactly.
 func FuzzExecute(f *testing.F) {
 	addNotebookSeeds(f)
 	if fuzzDB == nil {
@@ -63,6 +69,8 @@ func FuzzExecute(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		res, err := fuzzDB.Execute(ctx, q, Options{Now: notebookNow})
+		small, smallErr := fuzzDB.Execute(ctx, q, Options{Now: notebookNow, MaxMemory: 16 << 10})
+		checkBudgetRun(t, res, err, small, smallErr)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
@@ -85,7 +93,70 @@ func FuzzExecute(f *testing.F) {
 				}
 			}
 		}
+		checkGetschema(t, ctx, q, res)
 	})
+}
+
+// checkBudgetRun compares a query's run under the default budget with its
+// run under a tiny one.
+func checkBudgetRun(t *testing.T, res []*Table, err error, small []*Table, smallErr error) {
+	t.Helper()
+	if errors.Is(smallErr, ErrMemoryBudget) {
+		var e *Error
+		if !errors.As(smallErr, &e) || e.Code != CodeRunawayQuery {
+			t.Fatalf("a budget error that is not E_RUNAWAY_QUERY: %v", smallErr)
+		}
+		return
+	}
+	if (err == nil) != (smallErr == nil) || err != nil && err.Error() != smallErr.Error() {
+		t.Fatalf("the budget changed the outcome: %v, then %v", err, smallErr)
+	}
+	if err == nil && !sameTables(res, small) {
+		t.Fatal("the budget changed the answer")
+	}
+}
+
+// checkGetschema runs q | getschema and compares it with res's last table.
+func checkGetschema(t *testing.T, ctx context.Context, q string, res []*Table) {
+	t.Helper()
+	sres, err := fuzzDB.Execute(ctx, q+"\n| getschema", Options{Now: notebookNow, MaxMemory: 1})
+	if err != nil {
+		return // such as after a trailing ';', or a query ending in a let
+	}
+	if len(sres) != len(res) {
+		t.Fatalf("getschema changed the number of results: %d, then %d", len(res), len(sres))
+	}
+	last, desc := res[len(res)-1], sres[len(sres)-1]
+	if desc.Len() != len(last.Schema()) {
+		t.Fatalf("getschema gives %d rows for %d columns", desc.Len(), len(last.Schema()))
+	}
+	for i, cs := range last.Schema() {
+		if desc.Value(i, 0) != cs.Name || desc.Value(i, 1) != int64(i) || desc.Value(i, 3) != string(cs.Type) {
+			t.Fatalf("getschema row %d is %v %v %v, the column is %s (%s)", i, desc.Value(i, 0), desc.Value(i, 1), desc.Value(i, 3), cs.Name, cs.Type)
+		}
+	}
+}
+
+func sameTables(a, b []*Table) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name() != b[i].Name() || !reflect.DeepEqual(a[i].Schema(), b[i].Schema()) || a[i].Len() != b[i].Len() {
+			return false
+		}
+		for r := 0; r < a[i].Len(); r++ {
+			for c := range a[i].Schema() {
+				va, vb := a[i].Value(r, c), b[i].Value(r, c)
+				fa, aok := va.(float64)
+				fb, bok := vb.(float64)
+				if va != vb && !(aok && bok && math.IsNaN(fa) && math.IsNaN(fb)) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 func fitsType(t Type, v any) bool {

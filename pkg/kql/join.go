@@ -1,10 +1,5 @@
 package kql
 
-// maxJoinRows stops a join that would explode (a key shared by many rows
-// on both sides) before it exhausts memory, as the service stops runaway
-// queries.
-const maxJoinRows = 5_000_000
-
 // join matches rows of the input (left) and the right query on equal keys
 // (null keys match nothing). Kinds: innerunique (the default: the left side
 // keeps its first row per key), inner, leftouter, rightouter, fullouter,
@@ -12,6 +7,11 @@ const maxJoinRows = 5_000_000
 // then the right ones, a right name already used getting a numeric suffix
 // (Name1), as Kusto does; rows in left order with their matches in right
 // order, then unmatched right rows.
+//
+// The memory budget is charged as the join grows: each key the index or
+// the innerunique filter adds, and each output row as it is matched, at
+// the size its gathered cells will take, so a join that would explode (a
+// key shared by many rows on both sides) stops before it allocates them.
 func (x *execution) join(f *frame, op *joinOp) *frame {
 	rf := x.run(op.right)
 	lk := make([]*cexpr, len(op.left))
@@ -35,17 +35,28 @@ func (x *execution) join(f *frame, op *joinOp) *frame {
 		}
 		return buf, true
 	}
+	// scratch is the working state dropped on return: the index, the
+	// innerunique filter, the row lists.
+	var scratch int64
+	hold := func(n int64) {
+		x.charge("join", n)
+		scratch += n
+	}
+	defer func() { x.release(scratch) }()
 	// Index the right side: key -> its rows in order.
 	index := map[string][]int32{}
 	var buf []byte
 	for j := 0; j < rf.rows(); j++ {
-		if j&0x3fff == 0 {
-			x.checkCancel()
-		}
+		x.poll()
 		r := rf.row(j)
 		var ok bool
 		if buf, ok = key(rk, r, buf); ok {
-			index[string(buf)] = append(index[string(buf)], int32(r))
+			rows, seen := index[string(buf)]
+			if !seen {
+				hold(mapEntryBytes + int64(len(buf)))
+			}
+			hold(2 * selBytes) // the row list grows by doubling
+			index[string(buf)] = append(rows, int32(r))
 		}
 	}
 	kind := op.kind
@@ -55,21 +66,48 @@ func (x *execution) join(f *frame, op *joinOp) *frame {
 	if kind == "rightantisemi" {
 		kind = "rightanti"
 	}
-	var lrows, rrows []int32 // physical rows; -1 for the null side
-	rightUsed := map[int32]bool{}
+	// Output rows are pairs of physical rows, -1 for the null side; the
+	// semi and anti kinds keep one side only.
+	keepLeft := kind != "rightsemi" && kind != "rightanti"
+	keepRight := kind != "leftsemi" && kind != "leftanti"
+	var lrows, rrows []int32
+	// Each output row holds its row numbers until the gather (twice over
+	// while a list doubles), then its cells for good.
+	var rowCost, cells int64
+	if keepLeft {
+		rowCost, cells = rowCost+2*selBytes, cells+rowBytes(f.schema)
+	}
+	if keepRight {
+		rowCost, cells = rowCost+2*selBytes, cells+rowBytes(rf.schema)
+	}
+	emit := func(l, r int32) {
+		x.poll()
+		x.charge("join", rowCost+cells)
+		scratch += rowCost
+		if keepLeft {
+			lrows = append(lrows, l)
+		}
+		if keepRight {
+			rrows = append(rrows, r)
+		}
+	}
+	var rightUsed []bool // by physical right row
+	if kind == "rightouter" || kind == "fullouter" || kind == "rightsemi" || kind == "rightanti" {
+		hold(int64(rf.n))
+		rightUsed = make([]bool, rf.n)
+	}
 	seenLeft := map[string]bool{}
 	for k := 0; k < f.rows(); k++ {
-		if k&0x3fff == 0 {
-			x.checkCancel()
-		}
-		l := f.row(k)
+		x.poll()
+		l := int32(f.row(k))
 		var matches []int32
 		var ok bool
-		if buf, ok = key(lk, l, buf); ok {
+		if buf, ok = key(lk, int(l), buf); ok {
 			if kind == "innerunique" {
 				if seenLeft[string(buf)] {
 					continue
 				}
+				hold(mapEntryBytes + int64(len(buf)))
 				seenLeft[string(buf)] = true
 			}
 			matches = index[string(buf)]
@@ -77,51 +115,51 @@ func (x *execution) join(f *frame, op *joinOp) *frame {
 		switch kind {
 		case "leftsemi":
 			if len(matches) > 0 {
-				lrows = append(lrows, int32(l))
+				emit(l, -1)
 			}
 			continue
 		case "leftanti":
 			if len(matches) == 0 {
-				lrows = append(lrows, int32(l))
+				emit(l, -1)
 			}
 			continue
 		}
 		for _, r := range matches {
-			rightUsed[r] = true
+			if rightUsed != nil {
+				rightUsed[r] = true
+			}
 			if kind != "rightsemi" && kind != "rightanti" {
-				lrows, rrows = append(lrows, int32(l)), append(rrows, r)
+				emit(l, r)
 			}
 		}
 		if len(matches) == 0 && (kind == "leftouter" || kind == "fullouter") {
-			lrows, rrows = append(lrows, int32(l)), append(rrows, -1)
-		}
-		if len(lrows) > maxJoinRows {
-			x.fail("E_RUNAWAY_QUERY", op.at, "join", "'join' operator: the join would produce more than %d rows", maxJoinRows)
+			emit(l, -1)
 		}
 	}
-	if kind == "rightouter" || kind == "fullouter" || kind == "rightsemi" || kind == "rightanti" {
+	if rightUsed != nil {
 		for j := 0; j < rf.rows(); j++ {
+			x.poll()
 			r := int32(rf.row(j))
 			switch {
 			case kind == "rightsemi" && rightUsed[r], kind == "rightanti" && !rightUsed[r]:
-				rrows = append(rrows, r)
+				emit(-1, r)
 			case (kind == "rightouter" || kind == "fullouter") && !rightUsed[r]:
-				lrows, rrows = append(lrows, -1), append(rrows, r)
+				emit(-1, r)
 			}
 		}
 	}
 	out := &frame{}
-	if kind != "rightsemi" && kind != "rightanti" {
+	if keepLeft {
 		for i, c := range f.cols {
 			out.schema = append(out.schema, f.schema[i])
-			out.cols = append(out.cols, gatherOrNull(c, lrows))
+			out.cols = append(out.cols, x.gatherOrNull(c, lrows))
 		}
 		out.n = len(lrows)
 	}
-	if kind != "leftsemi" && kind != "leftanti" {
+	if keepRight {
 		for i, c := range rf.cols {
 			out.schema = append(out.schema, rf.schema[i])
-			out.cols = append(out.cols, gatherOrNull(c, rrows))
+			out.cols = append(out.cols, x.gatherOrNull(c, rrows))
 		}
 		out.n = len(rrows)
 	}
@@ -129,10 +167,12 @@ func (x *execution) join(f *frame, op *joinOp) *frame {
 	return out
 }
 
-// gatherOrNull gathers rows, -1 giving a null (an unmatched outer row).
-func gatherOrNull(c *column, rows []int32) *column {
+// gatherOrNull gathers rows, -1 giving a null (an unmatched outer row);
+// the join charged the cells as it matched the rows.
+func (x *execution) gatherOrNull(c *column, rows []int32) *column {
 	out := newColumn(c.typ, len(rows))
 	for _, r := range rows {
+		x.poll()
 		if r < 0 {
 			out.appendValue(nullValue)
 		} else {

@@ -34,6 +34,8 @@ func (x *execution) operator(f *frame, op operator) *frame {
 		return &frame{schema: []ColumnSchema{{"Count", TypeLong}}, cols: []*column{c}, n: 1}
 	case *renderOp:
 		return f
+	case *getschemaOp:
+		return getschema(f) // run handles the last one without computing rows
 	case *unionOp:
 		return x.union(f, op.args)
 	case *joinOp:
@@ -62,11 +64,16 @@ func (x *execution) where(f *frame, op *whereOp) *frame {
 	var sel []int32
 	if f.sel == nil {
 		sel = make([]int32, 0, f.n/8+16)
+		charged := int64(cap(sel))
+		x.charge("where", selBytes*charged)
 		for r := 0; r < f.n; r++ {
-			if r&0x3fff == 0 {
-				x.checkCancel()
-			}
+			x.poll()
 			if v := ev(r); v.i != 0 && !v.null {
+				if len(sel) == cap(sel) {
+					// The next append doubles the vector: charge it first.
+					x.charge("where", selBytes*int64(2*cap(sel))-selBytes*charged)
+					charged = int64(2 * cap(sel))
+				}
 				sel = append(sel, int32(r))
 			}
 		}
@@ -75,10 +82,8 @@ func (x *execution) where(f *frame, op *whereOp) *frame {
 		// and union legs are re-run, loaded tables have no sel), so the
 		// input's selection vector can be filtered in place.
 		sel = f.sel[:0]
-		for k, r := range f.sel {
-			if k&0x3fff == 0 {
-				x.checkCancel()
-			}
+		for _, r := range f.sel {
+			x.poll()
 			if v := ev(int(r)); v.i != 0 && !v.null {
 				sel = append(sel, r)
 			}
@@ -88,16 +93,30 @@ func (x *execution) where(f *frame, op *whereOp) *frame {
 	return out
 }
 
-// evalColumn computes ce for every row of f into a new dense column.
-func (x *execution) evalColumn(f *frame, ce *cexpr) *column {
+// evalColumn computes ce for every row of f into a new dense column,
+// charged to the operator op: the cells before they are allocated, and
+// the text of computed strings as it is made, rounded up as the allocator
+// does (strings that only share a loaded column's text are charged too,
+// which errs on the safe side).
+func (x *execution) evalColumn(f *frame, ce *cexpr, op string) *column {
 	n := f.rows()
+	x.charge(op, int64(n)*cellBytes(ce.typ))
 	col := newColumn(ce.typ, n)
+	str := storageOf(ce.typ) == stStr
+	var text int64
 	for k := 0; k < n; k++ {
-		if k&0x3fff == 0 {
-			x.checkCancel()
+		x.poll()
+		v := ce.eval(f.row(k))
+		if str && v.s != "" {
+			// The allocator rounds each string up to its size class.
+			if text += int64(len(v.s)) + 8; text >= 1<<16 {
+				x.charge(op, text)
+				text = 0
+			}
 		}
-		col.appendValue(ce.eval(f.row(k)))
+		col.appendValue(v)
 	}
+	x.charge(op, text)
 	return col
 }
 
@@ -143,11 +162,16 @@ func (x *execution) project(f *frame, op *projectOp) *frame {
 		out.sel, out.n = f.sel, f.n
 		return out
 	}
+	idx := f.indices()
+	if f.sel == nil {
+		x.charge("project", selBytes*int64(len(idx)))
+	}
 	for _, ce := range ces {
 		if ce.col >= 0 {
-			out.cols = append(out.cols, f.cols[ce.col].gather(f.indices()))
+			x.charge("project", int64(len(idx))*cellBytes(ce.typ))
+			out.cols = append(out.cols, f.cols[ce.col].gather(idx))
 		} else {
-			out.cols = append(out.cols, x.evalColumn(f, ce))
+			out.cols = append(out.cols, x.evalColumn(f, ce, "project"))
 		}
 	}
 	out.n = f.rows()
@@ -158,7 +182,7 @@ func (f *frame) has(name string) bool { return f.colIndex(name) >= 0 }
 
 // extend adds or replaces columns; each may use the ones before it.
 func (x *execution) extend(f *frame, op *extendOp, opName string) *frame {
-	f = f.dense()
+	f = x.dense(f, opName)
 	out := &frame{schema: append([]ColumnSchema(nil), f.schema...), cols: append([]*column(nil), f.cols...), n: f.n}
 	for i, ne := range op.cols {
 		c := &compiler{x: x, f: out, op: opName, at: op.at}
@@ -171,7 +195,7 @@ func (x *execution) extend(f *frame, op *extendOp, opName string) *frame {
 			}
 			name = inferName(ce, ne.e, fallback)
 		}
-		col := x.evalColumn(out, ce)
+		col := x.evalColumn(out, ce, opName)
 		if j := out.colIndex(name); j >= 0 {
 			out.schema[j], out.cols[j] = ColumnSchema{name, ce.typ}, col
 		} else {

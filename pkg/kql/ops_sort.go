@@ -57,19 +57,18 @@ func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int)
 	}
 	n, nk := f.rows(), len(kd)
 	if nk == 1 && (limit < 0 || limit >= n) {
-		return x.sortOneKey(f, kd[0])
+		return x.sortOneKey(f, kd[0], op)
 	}
 	var idx []int32
 	var vals []value // nk values per candidate; row idx[j] has vals[j*nk:]
 	if limit >= 0 && limit < n {
-		idx, vals = x.topRows(f, kd, limit)
+		idx, vals = x.topRows(f, kd, limit, op)
 	} else {
+		x.charge(op, int64(n)*(selBytes+int64(nk)*valueBytes))
 		idx = make([]int32, n)
 		vals = make([]value, n*nk)
 		for j := 0; j < n; j++ {
-			if j&0x3fff == 0 {
-				x.checkCancel()
-			}
+			x.poll()
 			idx[j] = int32(j)
 			r := f.row(j)
 			for i, k := range kd {
@@ -77,11 +76,17 @@ func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int)
 			}
 		}
 	}
+	// The candidates' keys and the order are dropped on return; the new
+	// selection vector stays.
+	scratch := int64(len(idx)) * (2*selBytes + int64(nk)*valueBytes) // idx, order, vals
+	x.charge(op, 2*selBytes*int64(len(idx)))
+	defer x.release(scratch)
 	order := make([]int32, len(idx)) // positions into idx/vals
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int {
+		x.poll()
 		if c := compareKeys(kd, vals[int(a)*nk:int(a)*nk+nk], vals[int(b)*nk:int(b)*nk+nk]); c != 0 {
 			return c
 		}
@@ -96,8 +101,9 @@ func (x *execution) sort(f *frame, keys []sortKey, at int, op string, limit int)
 
 // topRows keeps the limit best rows in a max-heap whose root is the worst
 // kept row; it returns their logical indices and key values, unordered.
-func (x *execution) topRows(f *frame, kd []sortKeyInfo, limit int) ([]int32, []value) {
+func (x *execution) topRows(f *frame, kd []sortKeyInfo, limit int, op string) ([]int32, []value) {
 	nk := len(kd)
+	x.charge(op, int64(limit)*(selBytes+int64(nk)*valueBytes))
 	idx := make([]int32, 0, limit)
 	vals := make([]value, 0, limit*nk)
 	cur := make([]value, nk)
@@ -130,9 +136,7 @@ func (x *execution) topRows(f *frame, kd []sortKeyInfo, limit int) ([]int32, []v
 	}
 	n := f.rows()
 	for j := 0; j < n && limit > 0; j++ {
-		if j&0x3fff == 0 {
-			x.checkCancel()
-		}
+		x.poll()
 		r := f.row(j)
 		for i, k := range kd {
 			cur[i] = k.eval(r)
@@ -175,6 +179,9 @@ func (x *execution) take(f *frame, ne expr, op string) *frame {
 	if n >= f.rows() {
 		return f
 	}
+	if f.sel == nil {
+		x.charge("take", selBytes*int64(n))
+	}
 	return &frame{schema: f.schema, cols: f.cols, sel: f.firstIndices(n), n: f.n}
 }
 
@@ -195,23 +202,32 @@ func (x *execution) distinct(f *frame, op *distinctOp) *frame {
 // sortOneKey is the full sort by a single key, the common case (order by
 // TimeGenerated): the key is read once into a typed slice and compared
 // without going through value structs.
-func (x *execution) sortOneKey(f *frame, k sortKeyInfo) *frame {
+func (x *execution) sortOneKey(f *frame, k sortKeyInfo, op string) *frame {
 	n := f.rows()
+	keyBytes := int64(8)
+	if storageOf(k.t) == stStr {
+		keyBytes = 16
+	}
+	// The nulls and keys are dropped on return; the order stays as the
+	// selection vector.
+	scratch := int64(n) * (1 + keyBytes)
+	x.charge(op, scratch+selBytes*int64(n))
+	defer x.release(scratch)
 	nulls := make([]bool, n)
 	var order []int32
 	switch storageOf(k.t) {
 	case stInt:
 		keys := make([]int64, n)
 		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.i })
-		order = sortByKey(keys, nulls, k)
+		order = sortByKey(x, keys, nulls, k)
 	case stReal:
 		keys := make([]float64, n)
 		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.f })
-		order = sortByKey(keys, nulls, k)
+		order = sortByKey(x, keys, nulls, k)
 	default:
 		keys := make([]string, n)
 		x.readKey(f, k, nulls, func(j int, v value) { keys[j] = v.s })
-		order = sortByKey(keys, nulls, k)
+		order = sortByKey(x, keys, nulls, k)
 	}
 	for i, j := range order {
 		order[i] = int32(f.row(int(j)))
@@ -221,9 +237,7 @@ func (x *execution) sortOneKey(f *frame, k sortKeyInfo) *frame {
 
 func (x *execution) readKey(f *frame, k sortKeyInfo, nulls []bool, set func(int, value)) {
 	for j := range nulls {
-		if j&0x3fff == 0 {
-			x.checkCancel()
-		}
+		x.poll()
 		v := k.eval(f.row(j))
 		nulls[j] = v.null
 		set(j, v)
@@ -231,13 +245,14 @@ func (x *execution) readKey(f *frame, k sortKeyInfo, nulls []bool, set func(int,
 }
 
 // sortByKey returns the logical row order for one typed key, ties broken
-// by row index.
-func sortByKey[T cmp.Ordered](keys []T, nulls []bool, k sortKeyInfo) []int32 {
+// by row index; the context is polled once per comparison.
+func sortByKey[T cmp.Ordered](x *execution, keys []T, nulls []bool, k sortKeyInfo) []int32 {
 	order := make([]int32, len(keys))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int {
+		x.poll()
 		if na, nb := nulls[a], nulls[b]; na || nb {
 			switch {
 			case na && nb:

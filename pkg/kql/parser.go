@@ -320,6 +320,8 @@ func (p *parser) parseOperator() operator {
 		}
 	case "count":
 		return &countOp{at: t.pos}
+	case "getschema":
+		return &getschemaOp{at: t.pos}
 	case "render":
 		// Visualization hints only matter to the service's UI: skip them.
 		depth := 0

@@ -1,8 +1,6 @@
 package kql
 
 import (
-	"encoding/binary"
-	"math"
 	"strconv"
 )
 
@@ -16,6 +14,16 @@ func (x *execution) summarize(f *frame, op *summarizeOp) *frame {
 // aggregations, groups in order of first appearance.
 func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame {
 	c := &compiler{x: x, f: f, op: opName, at: op.at, byNames: map[string]bool{}}
+	// Names given explicitly (A = ..., or a plain column as a key) are
+	// declared: Kusto refuses a second declaration of the same name, while
+	// inferred names (count_, a bin key) get a numeric suffix instead.
+	declared := map[string]bool{}
+	declare := func(name string, pos int) {
+		if declared[name] {
+			c.fail(pos, "A column with the name '%s' is already declared.", name)
+		}
+		declared[name] = true
+	}
 	out := &frame{}
 	keys := make([]*cexpr, len(op.by))
 	for i, ne := range op.by {
@@ -23,6 +31,9 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 		name := ne.name
 		if name == "" {
 			name = inferName(ce, ne.e, "Column"+strconv.Itoa(i+1))
+		}
+		if ne.name != "" || ce.col >= 0 {
+			declare(name, ne.e.pos())
 		}
 		keys[i] = ce
 		c.byNames[name] = true
@@ -47,6 +58,7 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 		if call, ok := ne.e.(*callExpr); ok && aggFuncs[call.name] != nil {
 			schema, agg := aggFuncs[call.name](c, call)
 			if ne.name != "" {
+				declare(ne.name, ne.e.pos())
 				schema[0].Name = ne.name
 			}
 			aggs = append(aggs, agg)
@@ -74,6 +86,8 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 		name := ne.name
 		if name == "" {
 			name = "Column" + strconv.Itoa(i+1)
+		} else {
+			declare(name, ne.e.pos())
 		}
 		posts = append(posts, post{len(aggSchema), e, name})
 		aggs = append(aggs, nil)
@@ -83,21 +97,33 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 	aggSchema = append(aggSchema, hiddenSchema...)
 
 	grp := newGrouper(keys)
+	// What one more group holds: its entry in the grouper's map and its
+	// key cells (string keys twice: in the map and in the output column),
+	// the aggregators' state (twice: their slices grow by doubling) and
+	// its output cells.
+	groupCost := mapEntryBytes + rowBytes(out.schema) + rowBytes(aggSchema)
+	for _, a := range aggs {
+		if a != nil {
+			groupCost += 2 * a.groupBytes()
+		}
+	}
 	ngroups := 0
 	n := f.rows()
 	for k := 0; k < n; k++ {
-		if k&0x3fff == 0 {
-			x.checkCancel()
-		}
+		x.poll()
 		r := f.row(k)
 		g := 0
 		if grp != nil {
 			gi, isNew := grp.group(r, int32(ngroups))
 			if isNew {
-				ngroups++
+				cost := groupCost
 				for i, ke := range keys {
-					out.cols[i].appendValue(ke.eval(r))
+					v := ke.eval(r)
+					cost += 2 * int64(len(v.s))
+					out.cols[i].appendValue(v)
 				}
+				x.charge(opName, cost)
+				ngroups++
 			}
 			g = int(gi)
 		}
@@ -123,7 +149,7 @@ func (x *execution) summarizeAs(f *frame, op *summarizeOp, opName string) *frame
 	for _, p := range posts {
 		pc := &compiler{x: x, f: out, op: opName, at: op.at}
 		ce := pc.compile(p.e)
-		out.cols[nkeys+p.at] = x.evalColumn(out, ce)
+		out.cols[nkeys+p.at] = x.evalColumn(out, ce, opName)
 		out.schema[nkeys+p.at].Type = ce.typ
 	}
 	visible := len(out.schema) - len(hidden)
@@ -164,96 +190,6 @@ func rewriteAggs(e expr, repl func(*callExpr) expr) expr {
 		return &indexExpr{at: e.at, x: rewriteAggs(e.x, repl), key: rewriteAggs(e.key, repl)}
 	}
 	return e
-}
-
-// grouper maps a row to its group number, assigning next to a new group.
-type grouper interface {
-	group(r int, next int32) (g int32, isNew bool)
-}
-
-// newGrouper picks a map keyed directly by the value for the common single
-// int-like or string key (timecharts, top-N by name), and an encoded
-// composite key otherwise. Nil means no keys: one group.
-func newGrouper(keys []*cexpr) grouper {
-	switch {
-	case len(keys) == 0:
-		return nil
-	case len(keys) == 1 && storageOf(keys[0].typ) == stInt:
-		return &intGrouper{e: keys[0].eval, m: map[int64]int32{}, null: -1}
-	case len(keys) == 1 && keys[0].typ == TypeString:
-		return &stringGrouper{e: keys[0].eval, m: map[string]int32{}}
-	}
-	return &encodedGrouper{keys: keys, m: map[string]int32{}}
-}
-
-type intGrouper struct {
-	e    func(int) value
-	m    map[int64]int32
-	null int32
-}
-
-func (g *intGrouper) group(r int, next int32) (int32, bool) {
-	v := g.e(r)
-	if v.null {
-		if g.null < 0 {
-			g.null = next
-			return next, true
-		}
-		return g.null, false
-	}
-	if gi, ok := g.m[v.i]; ok {
-		return gi, false
-	}
-	g.m[v.i] = next
-	return next, true
-}
-
-type stringGrouper struct {
-	e func(int) value
-	m map[string]int32
-}
-
-func (g *stringGrouper) group(r int, next int32) (int32, bool) {
-	s := g.e(r).s
-	if gi, ok := g.m[s]; ok {
-		return gi, false
-	}
-	g.m[s] = next
-	return next, true
-}
-
-type encodedGrouper struct {
-	keys []*cexpr
-	m    map[string]int32
-	buf  []byte
-}
-
-func (g *encodedGrouper) group(r int, next int32) (int32, bool) {
-	g.buf = g.buf[:0]
-	for _, ke := range g.keys {
-		g.buf = encodeKey(g.buf, ke.typ, ke.eval(r))
-	}
-	if gi, ok := g.m[string(g.buf)]; ok {
-		return gi, false
-	}
-	g.m[string(g.buf)] = next
-	return next, true
-}
-
-// encodeKey appends a self-delimiting encoding of v to buf.
-func encodeKey(buf []byte, t Type, v value) []byte {
-	if v.null {
-		return append(buf, 0)
-	}
-	buf = append(buf, 1)
-	switch storageOf(t) {
-	case stInt:
-		return binary.LittleEndian.AppendUint64(buf, uint64(v.i))
-	case stReal:
-		return binary.LittleEndian.AppendUint64(buf, math.Float64bits(v.f+0))
-	}
-	buf = binary.AppendUvarint(buf, uint64(len(v.s)))
-	return append(buf, v.s...)
 }
 
 // uniqueNames renames repeated column names the way Kusto does: the

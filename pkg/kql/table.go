@@ -155,6 +155,11 @@ type Options struct {
 	// MaxRows caps each result table (0 = no limit). The emulator truncates
 	// itself, so it can leave this zero.
 	MaxRows int
+	// MaxMemory is the query's memory budget in bytes; zero or less means
+	// DefaultMaxMemory. A query that needs more stops with an *Error of
+	// Code CodeRunawayQuery whose cause is ErrMemoryBudget (see budget.go
+	// for what is counted).
+	MaxMemory int64
 }
 
 // Execute parses and runs a query. Tables[0] is named "PrimaryResult"; further
@@ -165,5 +170,6 @@ type Options struct {
 // "InternalServiceError" rather than killing the process; the fuzz tests exist
 // so that this never happens.
 func (db *Database) Execute(ctx context.Context, query string, opts Options) (tables []*Table, err error) {
-	return db.execute(ctx, query, opts)
+	tables, _, err = db.execute(ctx, query, opts)
+	return tables, err
 }

@@ -63,12 +63,22 @@ func (x *execution) union(in *frame, args unionArgs) *frame {
 		}
 	}
 	out.schema = uniqueNames(out.schema)
+	total := 0
+	for _, f := range frames {
+		total += f.rows()
+	}
+	x.charge("union", int64(total)*rowBytes(out.schema))
+	for i, cs := range out.schema {
+		x.checkCancel() // a column of a large union takes a while to zero
+		out.cols[i] = newColumn(cs.Type, total)
+	}
 	for fi, f := range frames {
 		n := f.rows()
 		filled := make([]bool, len(out.cols))
 		if withSource != "" {
 			filled[0] = true
 			for k := 0; k < n; k++ {
+				x.poll()
 				out.cols[0].appendValue(value{s: origins[fi]})
 			}
 		}
@@ -80,15 +90,14 @@ func (x *execution) union(in *frame, args unionArgs) *frame {
 			filled[j] = true
 			src := f.cols[ci]
 			for k := 0; k < n; k++ {
-				if k&0x3fff == 0 {
-					x.checkCancel()
-				}
+				x.poll()
 				out.cols[j].appendValue(src.get(f.row(k)))
 			}
 		}
 		for j, ok := range filled {
 			if !ok {
 				for k := 0; k < n; k++ {
+					x.poll()
 					out.cols[j].appendValue(nullValue)
 				}
 			}

@@ -18,6 +18,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/egress"
 )
 
 // Public cloud defaults, used when ClientOptions leaves them empty.
@@ -223,6 +225,10 @@ func classify(parent, call context.Context, wait time.Duration, raw *http.Respon
 		return backend.DownstreamError(&TimeoutError{After: wait})
 	case errors.As(err, &signIn):
 		return backend.DownstreamError(signIn)
+	case errors.Is(err, egress.ErrRefused):
+		// The endpoint policy refused the connection: the datasource's settings name a host the
+		// Grafana admin has not approved. The refusal's own text says which and who can approve it.
+		return backend.DownstreamError(err)
 	case errors.As(err, &respErr) && respErr.RawResponse != nil:
 		body, _ := runtime.Payload(respErr.RawResponse)
 		se := serviceErrorFromResponse(respErr.RawResponse, body, respErr.ErrorCode)

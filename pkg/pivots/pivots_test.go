@@ -8,19 +8,26 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/kql"
-	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
+)
+
+// The names of the notebook's three pivots.
+const (
+	parentProcess = "parent-process"
+	tempFolder    = "temp-folder"
+	cmdPowerShell = "cmd-powershell"
 )
 
 // The notebook's three pivot queries, copied from its cells (and issue 4), with its placeholder
 // process names. Build must give these, up to line breaks and indentation.
 var notebook = map[string]string{
-	querymodel.PivotParentProcess: `DeviceNetworkEvents | where InitiatingProcessFileName in ("process1.exe", "process2.exe", "process3.exe") | where TimeGenerated >= ago(7d) | where isnotempty(InitiatingProcessFileName) | where ActionType == "ConnectionSuccess" | where RemoteIPType == "Public" | where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$" | where InitiatingProcessParentFileName != InitiatingProcessFileName | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessParentFileName, InitiatingProcessFileName, InitiatingProcessSHA1`,
-	querymodel.PivotTempFolder:    `DeviceNetworkEvents | where InitiatingProcessFileName in ("process1.exe", "process2.exe", "process3.exe") | where TimeGenerated >= ago(7d) | where isnotempty(InitiatingProcessFileName) | where ActionType == "ConnectionSuccess" | where RemoteIPType == "Public" | where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$" | where InitiatingProcessFolderPath contains_cs "temp" | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFolderPath, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort`,
-	querymodel.PivotCmdPowerShell: `DeviceNetworkEvents | where InitiatingProcessFileName in ("process1.exe", "process2.exe", "process3.exe") | where TimeGenerated >= ago(7d) | where isnotempty(InitiatingProcessFileName) | where ActionType == "ConnectionSuccess" | where RemoteIPType == "Public" | where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$" | where InitiatingProcessCommandLine has_any ("cmd", "powershell", "ps.exe", "cmd.exe") | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort`,
+	parentProcess: `DeviceNetworkEvents | where InitiatingProcessFileName in ("process1.exe", "process2.exe", "process3.exe") | where TimeGenerated >= ago(7d) | where isnotempty(InitiatingProcessFileName) | where ActionType == "ConnectionSuccess" | where RemoteIPType == "Public" | where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$" | where InitiatingProcessParentFileName != InitiatingProcessFileName | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessParentFileName, InitiatingProcessFileName, InitiatingProcessSHA1`,
+	tempFolder:    `DeviceNetworkEvents | where InitiatingProcessFileName in ("process1.exe", "process2.exe", "process3.exe") | where TimeGenerated >= ago(7d) | where isnotempty(InitiatingProcessFileName) | where ActionType == "ConnectionSuccess" | where RemoteIPType == "Public" | where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$" | where InitiatingProcessFolderPath contains_cs "temp" | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFolderPath, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort`,
+	cmdPowerShell: `DeviceNetworkEvents | where InitiatingProcessFileName in ("process1.exe", "process2.exe", "process3.exe") | where TimeGenerated >= ago(7d) | where isnotempty(InitiatingProcessFileName) | where ActionType == "ConnectionSuccess" | where RemoteIPType == "Public" | where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$" | where InitiatingProcessCommandLine has_any ("cmd", "powershell", "ps.exe", "cmd.exe") | project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort`,
 }
 
 var space = regexp.MustCompile(`\s+`)
@@ -33,7 +40,7 @@ func TestBuildIsTheNotebooksQuery(t *testing.T) {
 	}
 	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
-			got, err := Build(name, []string{"process1.exe", "process2.exe", "process3.exe"}, "7d")
+			got, err := Build(Request{Name: name, Values: []string{"process1.exe", "process2.exe", "process3.exe"}, Lookback: "7d"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -41,7 +48,7 @@ func TestBuildIsTheNotebooksQuery(t *testing.T) {
 				t.Errorf("Build(%q):\n got %s\nwant %s", name, oneLine(got), notebook[name])
 			}
 			// An empty lookback is the notebook's 7d.
-			def, err := Build(name, []string{"process1.exe", "process2.exe", "process3.exe"}, "")
+			def, err := Build(Request{Name: name, Values: []string{"process1.exe", "process2.exe", "process3.exe"}})
 			if err != nil || def != got {
 				t.Errorf("default lookback: %v\n%s", err, def)
 			}
@@ -62,19 +69,19 @@ func TestBuildErrors(t *testing.T) {
 		want     string // "" = no error
 		is       error
 	}{
-		{"unknown pivot", "grandparent", []string{"a.exe"}, "7d", `pivot "grandparent" is not known`, querymodel.ErrInvalid},
-		{"empty pivot name", "", []string{"a.exe"}, "7d", `pivot "" is not known`, querymodel.ErrInvalid},
-		{"no values", querymodel.PivotTempFolder, nil, "7d", "no anomalous processes to pivot on: run the anomaly query first or pass values", ErrNoValues},
-		{"only empty values", querymodel.PivotTempFolder, []string{"", ""}, "7d", "no anomalous processes to pivot on", ErrNoValues},
-		{"too many values", querymodel.PivotCmdPowerShell, many, "7d", "too many values to pivot on (more than 1000)", querymodel.ErrInvalid},
-		{"exactly the cap", querymodel.PivotCmdPowerShell, many[:MaxValues], "7d", "", nil},
-		{"repeats count once", querymodel.PivotCmdPowerShell, append(slices.Clone(many[:MaxValues]), many[0], many[1]), "7d", "", nil},
-		{"lookback injection", querymodel.PivotParentProcess, []string{"a.exe"}, "7d) | take 1 //", "lookback", querymodel.ErrInvalid},
-		{"lookback weeks", querymodel.PivotParentProcess, []string{"a.exe"}, "1w", "is not a KQL timespan", querymodel.ErrInvalid},
-		{"lookback hours", querymodel.PivotParentProcess, []string{"a.exe"}, "12h", "", nil},
+		{"unknown pivot", "grandparent", []string{"a.exe"}, "7d", `pivot "grandparent" is not known`, ErrInvalid},
+		{"empty pivot name", "", []string{"a.exe"}, "7d", `pivot is not set: use one of "parent-process", "temp-folder", "cmd-powershell"`, ErrInvalid},
+		{"no values", tempFolder, nil, "7d", "no anomalous values to pivot on", ErrNoValues},
+		{"an empty value", tempFolder, []string{"a.exe", ""}, "7d", "values has an empty value", ErrInvalid},
+		{"too many values", cmdPowerShell, many, "7d", "too many values to pivot on (more than 1000)", ErrInvalid},
+		{"exactly the cap", cmdPowerShell, many[:MaxValues], "7d", "", nil},
+		{"repeats count once", cmdPowerShell, append(slices.Clone(many[:MaxValues]), many[0], many[1]), "7d", "", nil},
+		{"lookback injection", parentProcess, []string{"a.exe"}, "7d) | take 1 //", "lookback", ErrInvalid},
+		{"lookback weeks", parentProcess, []string{"a.exe"}, "1w", "is not a KQL timespan", ErrInvalid},
+		{"lookback hours", parentProcess, []string{"a.exe"}, "12h", "", nil},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			q, err := Build(tc.name, tc.values, tc.lookback)
+			q, err := Build(Request{Name: tc.name, Values: tc.values, Lookback: tc.lookback})
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("unexpected error %v", err)
@@ -163,7 +170,7 @@ func TestValuesCannotEscapeTheList(t *testing.T) {
 			{"statement break", hostile[len(hostile)-1:]},
 		} {
 			t.Run(name+"/"+tc.desc, func(t *testing.T) {
-				q, err := Build(name, tc.values, "7d")
+				q, err := Build(Request{Name: name, Values: tc.values, Lookback: "7d"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -213,23 +220,23 @@ func TestPivotFilters(t *testing.T) {
 		lookback string
 		want     bool
 	}{
-		{"parent kept", querymodel.PivotParentProcess, base, "7d", true},
-		{"parent same as process", querymodel.PivotParentProcess, with("InitiatingProcessParentFileName", "evil.exe"), "7d", false},
-		{"temp kept", querymodel.PivotTempFolder, base, "7d", true},
-		{"Temp is case-sensitive (contains_cs)", querymodel.PivotTempFolder, with("InitiatingProcessFolderPath", `C:\Users\a\AppData\Local\Temp\evil.exe`), "7d", false},
-		{"cmd kept", querymodel.PivotCmdPowerShell, base, "7d", true},
-		{"no shell", querymodel.PivotCmdPowerShell, with("InitiatingProcessCommandLine", `evil.exe --quiet`), "7d", false},
-		{"powershell term", querymodel.PivotCmdPowerShell, with("InitiatingProcessCommandLine", `PowerShell -nop`), "7d", true},
-		{"failed connection", querymodel.PivotParentProcess, with("ActionType", "ConnectionFailed"), "7d", false},
-		{"private address", querymodel.PivotTempFolder, with("RemoteIPType", "Private"), "7d", false},
-		{"ipv6", querymodel.PivotCmdPowerShell, with("RemoteIP", "2001:db8::1"), "7d", false},
-		{"older than lookback", querymodel.PivotParentProcess, with("TimeGenerated", now.Add(-8*24*time.Hour)), "7d", false},
-		{"inside a longer lookback", querymodel.PivotParentProcess, with("TimeGenerated", now.Add(-8*24*time.Hour)), "9d", true},
-		{"outside a short lookback", querymodel.PivotParentProcess, base, "30m", false},
+		{"parent kept", parentProcess, base, "7d", true},
+		{"parent same as process", parentProcess, with("InitiatingProcessParentFileName", "evil.exe"), "7d", false},
+		{"temp kept", tempFolder, base, "7d", true},
+		{"Temp is case-sensitive (contains_cs)", tempFolder, with("InitiatingProcessFolderPath", `C:\Users\a\AppData\Local\Temp\evil.exe`), "7d", false},
+		{"cmd kept", cmdPowerShell, base, "7d", true},
+		{"no shell", cmdPowerShell, with("InitiatingProcessCommandLine", `evil.exe --quiet`), "7d", false},
+		{"powershell term", cmdPowerShell, with("InitiatingProcessCommandLine", `PowerShell -nop`), "7d", true},
+		{"failed connection", parentProcess, with("ActionType", "ConnectionFailed"), "7d", false},
+		{"private address", tempFolder, with("RemoteIPType", "Private"), "7d", false},
+		{"ipv6", cmdPowerShell, with("RemoteIP", "2001:db8::1"), "7d", false},
+		{"older than lookback", parentProcess, with("TimeGenerated", now.Add(-8*24*time.Hour)), "7d", false},
+		{"inside a longer lookback", parentProcess, with("TimeGenerated", now.Add(-8*24*time.Hour)), "9d", true},
+		{"outside a short lookback", parentProcess, base, "30m", false},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			db := kql.NewDatabase(table(t, []map[string]any{tc.r}))
-			q, err := Build(tc.pivot, []string{"evil.exe"}, tc.lookback)
+			q, err := Build(Request{Name: tc.pivot, Values: []string{"evil.exe"}, Lookback: tc.lookback})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -241,5 +248,69 @@ func TestPivotFilters(t *testing.T) {
 				t.Errorf("row returned = %v, want %v\n%s", got, tc.want, q)
 			}
 		})
+	}
+}
+
+// TestValuesMatchExactly: a value with spaces around it is a different process name, never the
+// trimmed one.
+func TestValuesMatchExactly(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	db := kql.NewDatabase(table(t, []map[string]any{row(now, "3f7c2a9e.exe"), row(now, " 3f7c2a9e.exe")}))
+	for _, v := range []string{" 3f7c2a9e.exe", "3f7c2a9e.exe"} {
+		q, err := Build(Request{Name: tempFolder, Values: []string{v}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.Execute(context.Background(), q, kql.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].Len() != 1 || res[0].Value(0, 4) != v {
+			t.Errorf("pivot on %q: %d rows", v, res[0].Len())
+		}
+	}
+}
+
+// TestCatalog: every embedded pivot has its metadata and filters on the column it declares.
+func TestCatalog(t *testing.T) {
+	if got := Names(); !slices.Equal(got, []string{parentProcess, tempFolder, cmdPowerShell}) {
+		t.Fatalf("Names() = %q, want the notebook's three in its order", got)
+	}
+	for _, p := range All() {
+		if p.Title == "" || p.Description == "" || p.Column != "InitiatingProcessFileName" {
+			t.Errorf("%s: %+v", p.Name, p)
+		}
+		q, err := Build(Request{Name: p.Name, Values: []string{"x.exe"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(q, p.Column+` in ("x.exe")`) {
+			t.Errorf("%s does not filter %s on the values:\n%s", p.Name, p.Column, q)
+		}
+	}
+	if _, ok := Lookup("nope"); ok {
+		t.Error("Lookup of an unknown pivot")
+	}
+}
+
+// TestLoadRejectsBadFiles: a pivot file that does not load is a build defect, caught by tests.
+func TestLoadRejectsBadFiles(t *testing.T) {
+	good := "name: a\ntitle: A\ncolumn: C\nkql: T | where {{.Column}} in ({{.Values}})\n"
+	for _, tc := range []struct{ name, file string }{
+		{"unknown key", good + "extra: 1\n"},
+		{"bad name", strings.Replace(good, "name: a", "name: A B", 1)},
+		{"no values placeholder", strings.Replace(good, "{{.Values}}", "x", 1)},
+		{"no column", strings.Replace(good, "column: C\n", "", 1)},
+		{"bad template", strings.Replace(good, "{{.Values}}", "{{.Values}", 1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parse(fstest.MapFS{"queries/x.yaml": {Data: []byte(tc.file)}}, "queries/x.yaml")
+			if err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+	if _, err := parse(fstest.MapFS{"queries/x.yaml": {Data: []byte(good)}}, "queries/x.yaml"); err != nil {
+		t.Fatalf("the good file: %v", err)
 	}
 }

@@ -5,13 +5,15 @@ package plugin
 
 import (
 	"context"
-	"net/http"
+	"errors"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/azureauth"
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
 	"github.com/kqlhunt/anomaly-datasource/pkg/settings"
 )
@@ -40,39 +42,56 @@ type Datasource struct {
 	resources backend.CallResourceHandler
 }
 
-// NewDatasource builds an instance for one datasource's settings. Grafana calls it again whenever the
-// settings change.
-func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+// Deps are what every datasource instance of the process shares.
+type Deps struct {
+	// Demo is the built-in demo workspace, one per process: its data is the same for every
+	// datasource that uses it.
+	Demo *demo.Workspace
+}
+
+// NewFactory returns Grafana's instance factory: Grafana calls it for each datasource's settings,
+// and again whenever they change.
+func NewFactory(deps Deps) datasource.InstanceFactoryFunc {
+	return func(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+		return newDatasource(ctx, deps, s), nil
+	}
+}
+
+// newDatasource builds an instance for one datasource's settings.
+func newDatasource(ctx context.Context, deps Deps, s backend.DataSourceInstanceSettings) *Datasource {
 	d := &Datasource{}
 	d.resources = httpadapter.New(d.routes())
 	st, err := settings.Load(s)
-	if err == nil {
-		err = st.Validate()
-	}
 	if err != nil {
 		d.configErr = err
-		return d, nil
+		return d
 	}
 	d.settings = st
-	d.querier, d.configErr = newQuerier(ctx, st)
-	return d, nil
+	d.querier, d.configErr = newQuerier(ctx, deps, st)
+	return d
 }
 
-// newQuerier connects to the built-in demo workspace or to Log Analytics with the configured identity.
-func newQuerier(ctx context.Context, st *settings.Settings) (loganalytics.Querier, error) {
+// newQuerier connects to the built-in demo workspace or to Log Analytics with the configured identity,
+// through the process's outbound policy (KQLHUNT_ALLOWED_ENDPOINT_HOSTS; see pkg/egress).
+func newQuerier(ctx context.Context, deps Deps, st *settings.Settings) (loganalytics.Querier, error) {
 	if st.DemoWorkspace {
-		return newDemoQuerier()
+		if deps.Demo == nil {
+			return nil, backend.PluginError(errors.New("the demo workspace is not available in this process"))
+		}
+		return loganalytics.NewClient(nil, loganalytics.ClientOptions{
+			Endpoint: demo.Endpoint, Transport: deps.Demo.Transport(), ApplicationID: applicationID,
+		})
 	}
-	target, err := azureauth.ResolveTarget(st)
+	outbound, err := azureauth.ProcessPolicy()
 	if err != nil {
 		return nil, err
 	}
-	cred, err := azureauth.NewCredential(st, azureauth.FromContext(ctx), target, nil)
+	conn, err := azureauth.Connect(st, azureauth.FromContext(ctx), outbound)
 	if err != nil {
 		return nil, err
 	}
-	return loganalytics.NewClient(cred, loganalytics.ClientOptions{
-		Endpoint: target.Endpoint, Audience: target.Audience, ApplicationID: applicationID,
+	return loganalytics.NewClient(conn.Credential, loganalytics.ClientOptions{
+		Endpoint: conn.Target.Endpoint, Audience: conn.Target.Audience, Transport: conn.Transport, ApplicationID: applicationID,
 	})
 }
 
@@ -83,11 +102,4 @@ func (d *Datasource) Dispose() {}
 // CallResource serves the editors' helper endpoints (see resources.go).
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
 	return d.resources.CallResource(ctx, req, sender)
-}
-
-func (d *Datasource) routes() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /workspaces", d.handleWorkspaces)
-	mux.HandleFunc("GET /schema", d.handleSchema)
-	return mux
 }

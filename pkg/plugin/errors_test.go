@@ -1,14 +1,17 @@
 package plugin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
 	"github.com/kqlhunt/anomaly-datasource/pkg/azureauth"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
+	"github.com/kqlhunt/anomaly-datasource/pkg/pivots"
 	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 	"github.com/kqlhunt/anomaly-datasource/pkg/settings"
 )
@@ -28,10 +31,15 @@ func TestErrorResponse(t *testing.T) {
 		{loganalytics.ErrSignIn, backend.StatusUnauthorized, backend.ErrorSourceDownstream},
 		{backend.DownstreamError(errors.New("network down")), backend.StatusInternal, backend.ErrorSourceDownstream},
 		{errors.New("a bug"), backend.StatusInternal, backend.ErrorSourcePlugin},
+		// The source the error was tagged with where it started is kept, whatever its kind.
+		{backend.PluginError(fmt.Errorf("%w: the HTTP response was not captured", loganalytics.ErrDecode)), backend.StatusBadGateway, backend.ErrorSourcePlugin},
+		{backend.DownstreamError(loganalytics.ErrForbidden), backend.StatusForbidden, backend.ErrorSourceDownstream},
+		{fmt.Errorf("%w: bad", anomaly.ErrInvalid), backend.StatusBadRequest, backend.ErrorSourceDownstream},
+		{fmt.Errorf("%w: bad", pivots.ErrInvalid), backend.StatusBadRequest, backend.ErrorSourceDownstream},
 	}
 	for _, tt := range tests {
 		t.Run(tt.err.Error(), func(t *testing.T) {
-			got := errorResponse(tt.err)
+			got := errorResponse(context.Background(), tt.err)
 			if got.Status != tt.status || got.ErrorSource != tt.source || !errors.Is(got.Error, tt.err) {
 				t.Fatalf("got %d %q %v, want %d %q", got.Status, got.ErrorSource, got.Error, tt.status, tt.source)
 			}

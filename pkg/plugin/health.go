@@ -2,8 +2,6 @@ package plugin
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
@@ -17,33 +15,15 @@ const healthKQL = `print HealthCheck = "ok"`
 // fix when it fails: the setting, the sign-in, the workspace or the permission.
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
 	if d.configErr != nil {
-		return unhealthy(d.configErr.Error()), nil
+		return unhealthy(ctx, d.configErr), nil
 	}
 	_, err := d.querier.Query(ctx, loganalytics.Query{Workspace: d.settings.WorkspaceID, KQL: healthKQL, Wait: d.settings.QueryTimeout})
-	if err == nil {
-		what := "workspace " + d.settings.WorkspaceID
-		if d.settings.DemoWorkspace {
-			what = "the built-in demo workspace"
-		}
-		return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: "Connected to " + what + ": a test query succeeded."}, nil
+	if err != nil {
+		return unhealthy(ctx, err), nil
 	}
-	return unhealthy(healthAdvice(err)), nil
-}
-
-func unhealthy(msg string) *backend.CheckHealthResult {
-	return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: msg}
-}
-
-// healthAdvice adds what an admin should check to the service's own words.
-func healthAdvice(err error) string {
-	switch {
-	case errors.Is(err, loganalytics.ErrSignIn):
-		return fmt.Sprintf("Sign-in to Microsoft Entra ID failed: check the tenant ID, client ID and client secret (and that the secret has not expired). %v", err)
-	case errors.Is(err, loganalytics.ErrNotFound):
-		return fmt.Sprintf("Workspace not found: check jsonData.workspaceId is the workspace's GUID (Workspace ID) and the cloud is right. %v", err)
-	case errors.Is(err, loganalytics.ErrForbidden), errors.Is(err, loganalytics.ErrUnauthorized):
-		return fmt.Sprintf("No permission to query the workspace: give the identity the Log Analytics Reader role on it. %v", err)
-	default:
-		return fmt.Sprintf("The test query failed: %v", err)
+	what := "workspace " + d.settings.WorkspaceID
+	if d.settings.DemoWorkspace {
+		what = "the built-in demo workspace"
 	}
+	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: "Connected to " + what + ": a test query succeeded."}, nil
 }

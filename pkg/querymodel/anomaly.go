@@ -3,103 +3,58 @@ package querymodel
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"strings"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
+	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
 )
 
-// Anomaly encodings.
-const (
-	// EncodingLabel is the notebook's LabelEncoder: sorted distinct values numbered 0..k-1.
-	EncodingLabel = "label"
-	// EncodingFrequency replaces a value by its count among the rows, so rare values are isolated.
-	EncodingFrequency = "frequency"
-)
-
-// Outputs of an anomaly query.
-const (
-	OutputRows         = "rows"
-	OutputAnomalies    = "anomalies"
-	OutputTop          = "top"
-	OutputCount        = "count"
-	OutputCountByValue = "countByValue"
-	OutputSeries       = "series"
-)
-
-// DefaultField is the notebook's field.
-const DefaultField = "InitiatingProcessFileName"
-
-// Anomaly holds an anomaly query's settings with the notebook's defaults.
-type Anomaly struct {
-	// Fields are the encoded columns: the notebook's one field, or several.
-	Fields   []string
-	Encoding string
-	// Contamination is a share in (0, 0.5]; ContaminationAuto means scikit-learn's "auto" (offset -0.5).
-	Contamination     float64
-	ContaminationAuto bool
-	NEstimators       int
-	// MaxSamplesAuto is "auto" (min(256, n)); else MaxSamplesCount or MaxSamplesFraction is set.
-	MaxSamplesAuto     bool
-	MaxSamplesCount    int
-	MaxSamplesFraction float64
-	RandomState        int64
-	Output             string
-	TopN               int
-	Search             *Search
-}
-
-func parseAnomaly(w *wire, check bool) (Anomaly, error) {
-	a := Anomaly{
-		Encoding: orDefault(w.Encoding, EncodingLabel), Contamination: 0.01, NEstimators: 100,
-		MaxSamplesAuto: true, RandomState: 42, Output: orDefault(w.Output, OutputRows), TopN: 10, Search: w.Search,
-	}
+// parseAnomaly reads the anomaly keys onto the notebook's options (anomaly.NotebookOptions), the
+// one place their defaults live. It checks only the JSON's form (a number where a number is
+// expected); ranges and names are checked by Options.Validate, their owner.
+func parseAnomaly(w *wire) (anomaly.Options, error) {
+	a := anomaly.NotebookOptions()
+	var fields []string
 	for _, f := range w.Fields {
 		if f = strings.TrimSpace(f); f != "" {
-			a.Fields = append(a.Fields, f)
+			fields = append(fields, f)
 		}
 	}
-	if len(a.Fields) == 0 {
-		a.Fields = []string{orDefault(w.Field, DefaultField)}
+	if len(fields) == 0 && w.Field != nil {
+		fields = []string{strings.TrimSpace(*w.Field)}
 	}
-	if !check {
-		return a, nil
+	if len(fields) > 0 {
+		a.Fields = fields
 	}
-	for _, f := range a.Fields {
-		if f == "" {
-			return a, invalid("field is empty: name the column to score, e.g. %q", DefaultField)
-		}
+	if w.Encoding != nil {
+		a.Encoding = strings.TrimSpace(*w.Encoding)
 	}
-	switch a.Encoding {
-	case EncodingLabel, EncodingFrequency:
-	default:
-		return a, invalid("encoding %q is not known: use %q (the notebook's LabelEncoder) or %q", a.Encoding, EncodingLabel, EncodingFrequency)
+	if w.Output != nil {
+		a.Output = strings.TrimSpace(*w.Output)
 	}
-	if err := parseContamination(w.Contamination, &a); err != nil {
+	if w.Search != nil {
+		a.Search = &anomaly.Search{Column: strings.TrimSpace(w.Search.Column), Value: w.Search.Value, Mode: strings.TrimSpace(w.Search.Mode)}
+	}
+	if err := parseContamination(w.Contamination, &a.Forest); err != nil {
 		return a, err
 	}
-	n, err := intKey("nEstimators", w.NEstimators, 100, 1, 10000)
+	if err := parseMaxSamples(w.MaxSamples, &a.Forest); err != nil {
+		return a, err
+	}
+	var err error
+	if a.Forest.NEstimators, err = wholeNumber("nEstimators", w.NEstimators, a.Forest.NEstimators); err != nil {
+		return a, err
+	}
+	seed, err := wholeNumber("randomState", w.RandomState, int(a.Forest.RandomState))
 	if err != nil {
 		return a, err
 	}
-	a.NEstimators = int(n)
-	if err := parseMaxSamples(w.MaxSamples, &a); err != nil {
+	a.Forest.RandomState = int64(seed)
+	if a.TopN, err = wholeNumber("topN", w.TopN, a.TopN); err != nil {
 		return a, err
-	}
-	// numpy seeds RandomState with an integer in [0, 2^32 - 1].
-	if a.RandomState, err = intKey("randomState", w.RandomState, 42, 0, math.MaxUint32); err != nil {
-		return a, err
-	}
-	switch a.Output {
-	case OutputRows, OutputAnomalies, OutputTop, OutputCount, OutputCountByValue, OutputSeries:
-	default:
-		return a, invalid("output %q is not known: use rows, anomalies, top, count, countByValue or series", a.Output)
-	}
-	topN, err := intKey("topN", w.TopN, 10, 1, 10000)
-	if err != nil {
-		return a, err
-	}
-	a.TopN = int(topN)
-	if a.Search != nil && a.Search.Value != "" && strings.TrimSpace(a.Search.Column) == "" {
-		return a, invalid("search needs a column: set search.column to the column to search in")
 	}
 	return a, nil
 }
@@ -109,64 +64,107 @@ func isAbsent(raw json.RawMessage) bool {
 	return len(t) == 0 || bytes.Equal(t, []byte("null"))
 }
 
-func parseContamination(raw json.RawMessage, a *Anomaly) error {
+// parseContamination reads "auto" or a number.
+func parseContamination(raw json.RawMessage, f *iforest.Config) error {
 	if isAbsent(raw) {
 		return nil
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		if s == "auto" {
-			a.ContaminationAuto = true
+			f.Contamination = iforest.ContaminationAuto()
 			return nil
 		}
-		return invalid("contamination %q is not valid: use \"auto\" or a number in (0, 0.5], e.g. 0.01", s)
+		return invalid("contamination %q is not valid: use \"auto\" or a number in (0, %v], e.g. 0.01", s, iforest.MaxContamination)
 	}
-	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil || !(f > 0 && f <= 0.5) {
-		return invalid("contamination %s is not valid: use \"auto\" or a number in (0, 0.5], e.g. 0.01", string(raw))
+	var v float64
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return invalid("contamination %s is not valid: use \"auto\" or a number in (0, %v], e.g. 0.01", string(raw), iforest.MaxContamination)
 	}
-	a.Contamination = f
+	f.Contamination = iforest.ContaminationFraction(v)
 	return nil
 }
 
-func parseMaxSamples(raw json.RawMessage, a *Anomaly) error {
+// parseMaxSamples reads "auto", a row count or a fraction. scikit-learn reads a Python int as a row
+// count and a float as a fraction; JSON has one number type, so a number written without a
+// fractional part or exponent (256) is a count and any other (0.5, 1.0, 1e-3) a fraction.
+func parseMaxSamples(raw json.RawMessage, f *iforest.Config) error {
 	if isAbsent(raw) {
 		return nil
 	}
-	const hint = `use "auto", a whole number of rows (e.g. 256) or a fraction in (0, 1]`
+	const hint = `use "auto", a whole number of rows (e.g. 256) or a fraction in (0, 1] (e.g. 0.5)`
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		if s == "auto" {
+			f.MaxSamples = iforest.MaxSamplesAuto()
 			return nil
 		}
 		return invalid("maxSamples %q is not valid: %s", s, hint)
 	}
-	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil || f <= 0 || math.IsInf(f, 0) {
+	var v float64
+	if err := json.Unmarshal(raw, &v); err != nil || math.IsInf(v, 0) {
 		return invalid("maxSamples %s is not valid: %s", string(raw), hint)
 	}
-	a.MaxSamplesAuto = false
-	// scikit-learn reads an int as a row count and a float as a fraction; JSON has one number type, so
-	// 1 means one row, and a number with a fractional part at most 1 is a fraction.
-	if f == math.Trunc(f) && !bytes.ContainsAny(raw, ".eE") {
-		a.MaxSamplesCount = int(f)
+	if !bytes.ContainsAny(raw, ".eE") {
+		if v < 1 || v > math.MaxInt32 {
+			return invalid("maxSamples %s is not valid: %s; a row count is at least 1 and at most %d", string(raw), hint, math.MaxInt32)
+		}
+		f.MaxSamples = iforest.MaxSamplesCount(int(v))
 		return nil
 	}
-	if f > 1 {
-		return invalid("maxSamples %s is not valid: %s", string(raw), hint)
-	}
-	a.MaxSamplesFraction = f
+	f.MaxSamples = iforest.MaxSamplesFraction(v)
 	return nil
 }
 
-// intKey reads a whole number in [lo, hi]; int64 so that randomState's 2^32-1 fits on 32-bit builds.
-func intKey(name string, raw json.RawMessage, def, lo, hi int64) (int64, error) {
+// wholeNumber reads an integer key; def when absent. Its range is its owner's to check.
+func wholeNumber(name string, raw json.RawMessage, def int) (int, error) {
 	if isAbsent(raw) {
 		return def, nil
 	}
 	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
-		return 0, invalid("%s %s is not valid: use a whole number from %d to %d (default %d)", name, string(raw), lo, hi, def)
+	if err := json.Unmarshal(raw, &f); err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, invalid("%s %s is not valid: use a whole number (default %d)", name, truncate(string(raw), 40), def)
 	}
-	return int64(f), nil
+	return int(f), nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// forestKeys are the query keys of scikit-learn's parameters.
+var forestKeys = map[string]string{
+	"n_estimators": "nEstimators", "max_samples": "maxSamples", "contamination": "contamination", "random_state": "randomState",
+}
+
+// keyedError is an error from a domain package reworded with the query key the user wrote; it
+// still wraps the original, so its kind (anomaly.ErrInvalid, iforest.ErrInvalidConfig) is kept.
+type keyedError struct {
+	msg string
+	err error
+}
+
+func (e *keyedError) Error() string { return e.msg }
+func (e *keyedError) Unwrap() error { return e.err }
+
+// withQueryKey names the query key in a forest setting's error: "nEstimators 0 is not valid: must
+// be an integer in [1, 10000]" rather than scikit-learn's n_estimators.
+func withQueryKey(err error, w *wire) error {
+	var pe *iforest.ParamError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	key, ok := forestKeys[pe.Param]
+	if !ok {
+		return err
+	}
+	raw := map[string]json.RawMessage{"nEstimators": w.NEstimators, "maxSamples": w.MaxSamples, "contamination": w.Contamination, "randomState": w.RandomState}[key]
+	value := strings.TrimSpace(string(raw))
+	if value == "" {
+		value = fmt.Sprint(pe.Value)
+	}
+	return &keyedError{msg: fmt.Sprintf("%s %s is not valid: %s", key, truncate(value, 40), pe.Rule), err: err}
 }

@@ -1,7 +1,10 @@
 // Package querymodel parses the one query object every editor, dashboard and alert rule sends
-// (../shared/contracts/query-model.md in the project's design notes). It is parsed in one place; each
-// query type then reads its own keys. A missing key takes the contract's default; a key that is present
-// but wrong is an error that names the key and says what to use instead.
+// (docs/query-model.md). It is the wire model: it reads the JSON once, fills missing keys from the
+// defaults of the packages that own them (anomaly.NotebookOptions, iforest.DefaultConfig,
+// pivots.DefaultLookback), checks what only the wire can get wrong (a string where a number is
+// expected, an unknown query type), and hands each domain package its own option type, validated by
+// that package (anomaly.Options.Validate, pivots.Request.Validate). No domain package imports this
+// one. A key that is present but wrong is an error that names it and says what to use instead.
 package querymodel
 
 import (
@@ -9,8 +12,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
+	"github.com/kqlhunt/anomaly-datasource/pkg/pivots"
 )
 
 // Query types.
@@ -28,9 +33,20 @@ const (
 	TimeRangeQuery = "query"
 )
 
-// DefaultKQL is the notebook's DeviceNetworkEvents query, as the notebook writes it.
-const DefaultKQL = `DeviceNetworkEvents
+// NotebookKQL is the notebook's DeviceNetworkEvents query, as the notebook writes it: the last day.
+const NotebookKQL = `DeviceNetworkEvents
 | where TimeGenerated >= ago(1d)
+| where isnotempty(InitiatingProcessFileName)
+| where ActionType == "ConnectionSuccess"
+| where RemoteIPType == "Public"
+| where RemoteIP matches regex @"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$"
+| project TimeGenerated, DeviceName, InitiatingProcessAccountName, InitiatingProcessFileName, LocalIP, RemoteIP, RemotePort`
+
+// DefaultKQL is the query of a query object without "kql": the notebook's, with Grafana's time
+// filter in place of its ago(1d), so that the dashboard's range rules (a "Last 24 hours" dashboard
+// is the notebook's day) instead of silently cutting a "Last 7 days" panel to one day.
+const DefaultKQL = `DeviceNetworkEvents
+| where $__timeFilter(TimeGenerated)
 | where isnotempty(InitiatingProcessFileName)
 | where ActionType == "ConnectionSuccess"
 | where RemoteIPType == "Public"
@@ -40,10 +56,11 @@ const DefaultKQL = `DeviceNetworkEvents
 // ErrInvalid marks a query the user must fix.
 var ErrInvalid = errors.New("invalid query")
 
-// Search is the notebook's table search: rows whose column contains the value.
-type Search struct {
+// search is the wire form of the notebook's table search.
+type search struct {
 	Column string `json:"column"`
 	Value  string `json:"value"`
+	Mode   string `json:"mode"`
 }
 
 // Query is a parsed query with defaults applied.
@@ -53,9 +70,14 @@ type Query struct {
 	TimeRangeMode string
 	// Workspaces overrides the datasource's workspaces when not empty.
 	Workspaces []string
+	// ValuesOf is, for a kql query with output "values" (a template variable), the column whose
+	// distinct values are listed.
+	ValuesOf string
 
-	Anomaly Anomaly
-	Pivot   Pivot
+	// Anomaly is the anomaly settings, also read by pivot queries without values (they pivot on the
+	// same query's anomalies).
+	Anomaly anomaly.Options
+	Pivot   pivots.Request
 }
 
 // wire is the JSON as sent; pointers and raw messages tell "absent" from "zero".
@@ -73,7 +95,7 @@ type wire struct {
 	RandomState   json.RawMessage `json:"randomState"`
 	Output        *string         `json:"output"`
 	TopN          json.RawMessage `json:"topN"`
-	Search        *Search         `json:"search"`
+	Search        *search         `json:"search"`
 	Pivot         *string         `json:"pivot"`
 	Values        []string        `json:"values"`
 	Lookback      *string         `json:"lookback"`
@@ -112,10 +134,22 @@ func Parse(raw []byte) (*Query, error) {
 		}
 	}
 	var err error
-	if q.Anomaly, err = parseAnomaly(&w, q.QueryType == TypeAnomaly || q.QueryType == TypePivot); err != nil {
+	if q.Anomaly, err = parseAnomaly(&w); err != nil && q.QueryType != TypeKQL {
 		return nil, err
 	}
-	if q.Pivot, err = parsePivot(&w, q.QueryType == TypePivot); err != nil {
+	q.Pivot = parsePivot(&w)
+	switch q.QueryType {
+	case TypeKQL:
+		q.ValuesOf, err = kqlOutput(&w)
+	case TypeAnomaly:
+		err = withQueryKey(q.Anomaly.Validate(), &w)
+	case TypePivot:
+		err = q.Pivot.Validate()
+		if err == nil && len(q.Pivot.Values) == 0 {
+			err = withQueryKey(q.Anomaly.Validate(), &w)
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return q, nil
@@ -140,5 +174,15 @@ func jsonProblem(err error) string {
 	return err.Error()
 }
 
-// timespanPattern accepts KQL timespan literals such as 7d, 12h, 30m, 10s, 100ms, 1.5d.
-var timespanPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(d|h|m|s|ms|microsecond|tick)$`)
+// kqlOutput reads a kql query's output: "values" with a field lists that column's distinct values;
+// any other output is an anomaly key, ignored like the others (an editor keeps them when the query
+// type changes).
+func kqlOutput(w *wire) (string, error) {
+	if w.Output == nil || strings.TrimSpace(*w.Output) != anomaly.OutputValues {
+		return "", nil
+	}
+	if w.Field == nil || strings.TrimSpace(*w.Field) == "" {
+		return "", invalid("output %q needs field: the column whose distinct values to list", anomaly.OutputValues)
+	}
+	return strings.TrimSpace(*w.Field), nil
+}

@@ -5,6 +5,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
+	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
+	"github.com/kqlhunt/anomaly-datasource/pkg/pivots"
 )
 
 func TestParseDefaults(t *testing.T) {
@@ -16,10 +20,8 @@ func TestParseDefaults(t *testing.T) {
 		if q.QueryType != TypeKQL || q.KQL != DefaultKQL || q.TimeRangeMode != TimeRangeDashboard || q.Workspaces != nil {
 			t.Errorf("%q: defaults %+v", raw, q)
 		}
-		a := q.Anomaly
-		want := Anomaly{Fields: []string{"InitiatingProcessFileName"}, Encoding: "label", Contamination: 0.01, NEstimators: 100, MaxSamplesAuto: true, RandomState: 42, Output: "rows", TopN: 10}
-		if !reflect.DeepEqual(a, want) {
-			t.Errorf("anomaly defaults %+v, want %+v", a, want)
+		if a := q.Anomaly; !reflect.DeepEqual(a, anomaly.NotebookOptions()) {
+			t.Errorf("anomaly defaults %+v, want the notebook's %+v", a, anomaly.NotebookOptions())
 		}
 		if q.Pivot.Lookback != "7d" {
 			t.Errorf("lookback default %q", q.Pivot.Lookback)
@@ -38,48 +40,56 @@ func TestParseKeys(t *testing.T) {
 	if q.QueryType != "anomaly" || q.KQL != "T | take 5" || q.TimeRangeMode != "query" || !reflect.DeepEqual(q.Workspaces, []string{"a"}) {
 		t.Errorf("common keys: %+v", q)
 	}
-	if !reflect.DeepEqual(a.Fields, []string{"A", "B"}) || a.Encoding != "frequency" || !a.ContaminationAuto || a.NEstimators != 50 ||
-		a.MaxSamplesAuto || a.MaxSamplesFraction != 0.5 || a.RandomState != 7 || a.Output != "top" || a.TopN != 3 || a.Search.Value != "pc" {
+	f := a.Forest
+	if !reflect.DeepEqual(a.Fields, []string{"A", "B"}) || a.Encoding != "frequency" || !f.Contamination.IsAuto() || f.NEstimators != 50 ||
+		f.MaxSamples != iforest.MaxSamplesFraction(0.5) || f.RandomState != 7 || a.Output != "top" || a.TopN != 3 ||
+		*a.Search != (anomaly.Search{Column: "DeviceName", Value: "pc"}) {
 		t.Errorf("anomaly keys: %+v", a)
 	}
-	q, err = Parse([]byte(`{"queryType":"anomaly","field":"DeviceName","maxSamples":300,"contamination":0.05}`))
-	if err != nil || q.Anomaly.Fields[0] != "DeviceName" || q.Anomaly.MaxSamplesCount != 300 || q.Anomaly.Contamination != 0.05 {
+	q, err = Parse([]byte(`{"queryType":"anomaly","field":"DeviceName","maxSamples":300,"contamination":0.05,"search":{"column":"C","value":" x ","mode":"text"}}`))
+	if err != nil || q.Anomaly.Fields[0] != "DeviceName" || q.Anomaly.Forest.MaxSamples != iforest.MaxSamplesCount(300) ||
+		q.Anomaly.Forest.Contamination != iforest.ContaminationFraction(0.05) || *q.Anomaly.Search != (anomaly.Search{Column: "C", Value: " x ", Mode: "text"}) {
 		t.Errorf("%+v %v", q, err)
 	}
-	q, err = Parse([]byte(`{"queryType":"pivot","pivot":"temp-folder","values":["a.exe"],"lookback":"3d"}`))
-	if err != nil || q.Pivot.Name != "temp-folder" || q.Pivot.Values[0] != "a.exe" || q.Pivot.Lookback != "3d" {
-		t.Errorf("%+v %v", q, err)
+	q, err = Parse([]byte(`{"queryType":"pivot","pivot":"temp-folder","values":[" a.exe"],"lookback":"3d"}`))
+	if err != nil || q.Pivot.Name != "temp-folder" || !reflect.DeepEqual(q.Pivot.Values, []string{" a.exe"}) || q.Pivot.Lookback != "3d" {
+		t.Errorf("values are kept exactly: %+v %v", q, err)
 	}
 }
 
 func TestParseErrors(t *testing.T) {
-	tests := []struct{ raw, want string }{
-		{`{"queryType":"sql"}`, `queryType "sql" is not known`},
-		{`{"timeRangeMode":"always"}`, `timeRangeMode "always" is not known`},
-		{`{"kql":"  "}`, `the KQL query is empty`},
-		{`{"kql":5}`, `"kql" must be a string`},
-		{`not json`, `not a valid query object`},
-		{`{"queryType":"anomaly","contamination":0}`, `contamination 0 is not valid`},
-		{`{"queryType":"anomaly","contamination":0.6}`, `contamination 0.6 is not valid`},
-		{`{"queryType":"anomaly","contamination":"most"}`, `contamination "most" is not valid`},
-		{`{"queryType":"anomaly","nEstimators":0}`, `nEstimators 0 is not valid`},
-		{`{"queryType":"anomaly","nEstimators":10001}`, `nEstimators 10001 is not valid`},
-		{`{"queryType":"anomaly","nEstimators":2.5}`, `nEstimators 2.5 is not valid`},
-		{`{"queryType":"anomaly","maxSamples":1.5}`, `maxSamples 1.5 is not valid`},
-		{`{"queryType":"anomaly","maxSamples":-3}`, `maxSamples -3 is not valid`},
-		{`{"queryType":"anomaly","encoding":"onehot"}`, `encoding "onehot" is not known`},
-		{`{"queryType":"anomaly","output":"chart"}`, `output "chart" is not known`},
-		{`{"queryType":"anomaly","topN":0}`, `topN 0 is not valid`},
-		{`{"queryType":"anomaly","randomState":-1}`, `randomState -1 is not valid`},
-		{`{"queryType":"anomaly","search":{"value":"x"}}`, `search needs a column`},
-		{`{"queryType":"pivot"}`, `pivot is not set`},
-		{`{"queryType":"pivot","pivot":"registry"}`, `pivot "registry" is not known`},
-		{`{"queryType":"pivot","pivot":"temp-folder","lookback":"7 days"}`, `lookback "7 days" is not a KQL timespan`},
+	tests := []struct {
+		raw, want string
+		is        error
+	}{
+		{`{"queryType":"sql"}`, `queryType "sql" is not known`, ErrInvalid},
+		{`{"timeRangeMode":"always"}`, `timeRangeMode "always" is not known`, ErrInvalid},
+		{`{"kql":"  "}`, `the KQL query is empty`, ErrInvalid},
+		{`{"kql":5}`, `"kql" must be a string`, ErrInvalid},
+		{`not json`, `not a valid query object`, ErrInvalid},
+		{`{"queryType":"anomaly","contamination":0}`, `contamination 0 is not valid: must be "auto" or a number in (0, 0.5]`, iforest.ErrInvalidConfig},
+		{`{"queryType":"anomaly","contamination":0.6}`, `contamination 0.6 is not valid`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","contamination":"most"}`, `contamination "most" is not valid`, ErrInvalid},
+		{`{"queryType":"anomaly","nEstimators":0}`, `nEstimators 0 is not valid: must be an integer in [1, 10000]`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","nEstimators":10001}`, `nEstimators 10001 is not valid`, iforest.ErrInvalidConfig},
+		{`{"queryType":"anomaly","nEstimators":2.5}`, `nEstimators 2.5 is not valid: use a whole number`, ErrInvalid},
+		{`{"queryType":"anomaly","maxSamples":1.5}`, `maxSamples 1.5 is not valid: as a fraction must be in (0, 1]`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","maxSamples":-3}`, `maxSamples -3 is not valid`, ErrInvalid},
+		{`{"queryType":"anomaly","maxSamples":100000000000000000000}`, `a row count is at least 1 and at most 2147483647`, ErrInvalid},
+		{`{"queryType":"anomaly","maxSamples":1e20}`, `maxSamples 1e20 is not valid`, iforest.ErrInvalidConfig},
+		{`{"queryType":"anomaly","encoding":"onehot"}`, `encoding "onehot" is not known`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","output":"chart"}`, `output "chart" is not known`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","topN":0}`, `topN 0 is not valid`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","randomState":-1}`, `randomState -1 is not valid`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","search":{"value":"x"}}`, `search needs a column`, anomaly.ErrInvalid},
+		{`{"queryType":"pivot"}`, `pivot is not set`, pivots.ErrInvalid},
+		{`{"queryType":"pivot","pivot":"registry"}`, `pivot "registry" is not known`, pivots.ErrInvalid},
+		{`{"queryType":"pivot","pivot":"temp-folder","lookback":"7 days"}`, `lookback "7 days" is not a KQL timespan`, pivots.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
 			_, err := Parse([]byte(tt.raw))
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.Is(err, ErrInvalid) {
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.Is(err, tt.is) {
 				t.Fatalf("want %q, got %v", tt.want, err)
 			}
 		})
@@ -89,5 +99,22 @@ func TestParseErrors(t *testing.T) {
 func TestKQLQueryIgnoresAnomalyKeys(t *testing.T) {
 	if _, err := Parse([]byte(`{"queryType":"kql","kql":"T","contamination":7,"pivot":"nope"}`)); err != nil {
 		t.Fatalf("a kql query must not check anomaly or pivot keys: %v", err)
+	}
+}
+
+func TestKQLValuesOutput(t *testing.T) {
+	q, err := Parse([]byte(`{"queryType":"kql","kql":"T","output":"values","field":" DeviceName "}`))
+	if err != nil || q.ValuesOf != "DeviceName" {
+		t.Fatalf("%+v %v", q, err)
+	}
+	for raw, want := range map[string]string{
+		`{"queryType":"kql","output":"values"}`: "needs field",
+	} {
+		if _, err := Parse([]byte(raw)); err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", raw, err, want)
+		}
+	}
+	if q, err := Parse([]byte(`{"queryType":"kql","output":"count","field":"X"}`)); err != nil || q.ValuesOf != "" {
+		t.Errorf("an anomaly output left on a kql query is ignored: %+v %v", q, err)
 	}
 }

@@ -85,8 +85,9 @@ type Settings struct {
 	Secrets      Secrets       `json:"-"`
 }
 
-// Load parses a datasource's settings and applies defaults. It does not validate: the instance keeps a
-// configuration error and reports it from CheckHealth and every query (see Validate).
+// Load parses a datasource's settings, applies the defaults and validates them: it returns a ready
+// value (QueryTimeout set) or the first thing an admin must fix, in words that name the setting
+// (wrapping ErrInvalid). The plugin keeps that error and reports it from CheckHealth and every query.
 func Load(s backend.DataSourceInstanceSettings) (*Settings, error) {
 	var st Settings
 	if len(s.JSONData) > 0 {
@@ -96,6 +97,9 @@ func Load(s backend.DataSourceInstanceSettings) (*Settings, error) {
 	}
 	st.Secrets.AzureClientSecret = s.DecryptedSecureJSONData["azureClientSecret"]
 	st.normalise()
+	if err := st.validate(); err != nil {
+		return nil, err
+	}
 	return &st, nil
 }
 
@@ -145,9 +149,9 @@ var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // IsGUID reports whether s is a workspace id in GUID form.
 func IsGUID(s string) bool { return guidPattern.MatchString(s) }
 
-// Validate reports the first thing an admin must fix, in words that name the setting. It also parses
+// validate reports the first thing an admin must fix, in words that name the setting. It also parses
 // QueryTimeoutSeconds into QueryTimeout.
-func (s *Settings) Validate() error {
+func (s *Settings) validate() error {
 	timeout, err := parseTimeout(s.QueryTimeoutSeconds)
 	if err != nil {
 		return err

@@ -12,12 +12,16 @@ import (
 
 const ws = "11111111-2222-3333-4444-555555555555"
 
-func load(t *testing.T, jsonData string, secret string) *Settings {
-	t.Helper()
-	s, err := Load(backend.DataSourceInstanceSettings{
+func loadErr(jsonData string, secret string) (*Settings, error) {
+	return Load(backend.DataSourceInstanceSettings{
 		JSONData:                []byte(jsonData),
 		DecryptedSecureJSONData: map[string]string{"azureClientSecret": secret},
 	})
+}
+
+func load(t *testing.T, jsonData string, secret string) *Settings {
+	t.Helper()
+	s, err := loadErr(jsonData, secret)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -53,7 +57,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := load(t, tt.json, tt.secret).Validate()
+			_, err := loadErr(tt.json, tt.secret)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("want valid, got %v", err)
@@ -72,9 +76,6 @@ func TestValidate(t *testing.T) {
 
 func TestDefaultsAndTimeout(t *testing.T) {
 	s := load(t, `{"workspaceId":" `+ws+` ","azureCredentials":{"tenantId":"t","clientId":"c"},"additionalWorkspaces":["", " `+ws+`"],"queryTimeoutSeconds":30}`, "s")
-	if err := s.Validate(); err != nil {
-		t.Fatal(err)
-	}
 	if s.AzureCredentials.AzureCloud != CloudPublic || s.AzureCredentials.AuthType != AuthClientSecret {
 		t.Errorf("defaults: %+v", s.AzureCredentials)
 	}
@@ -85,14 +86,14 @@ func TestDefaultsAndTimeout(t *testing.T) {
 		t.Errorf("timeout %v", s.QueryTimeout)
 	}
 	d := load(t, `{"demoWorkspace":true}`, "")
-	if err := d.Validate(); err != nil || d.WorkspaceID != DemoWorkspaceID || d.QueryTimeout != 180*time.Second {
-		t.Errorf("demo defaults: %v %q %v", err, d.WorkspaceID, d.QueryTimeout)
+	if d.WorkspaceID != DemoWorkspaceID || d.QueryTimeout != 180*time.Second {
+		t.Errorf("demo defaults: %q %v", d.WorkspaceID, d.QueryTimeout)
 	}
 }
 
 func TestSecretNeverPrinted(t *testing.T) {
 	const canary = "canary-secret-9f8e7d"
-	s := load(t, `{"workspaceId":"`+ws+`"}`, canary)
+	s := load(t, `{"workspaceId":"`+ws+`","azureCredentials":{"tenantId":"t","clientId":"c"}}`, canary)
 	if s.Secrets.AzureClientSecret != canary {
 		t.Fatal("secret not loaded")
 	}

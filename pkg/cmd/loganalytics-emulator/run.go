@@ -15,7 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
+	"github.com/kqlhunt/anomaly-datasource/pkg/egress"
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/internal/standin"
 	"github.com/kqlhunt/anomaly-datasource/pkg/kql"
 	"github.com/kqlhunt/anomaly-datasource/pkg/sampledata"
 )
@@ -24,9 +27,6 @@ import (
 type options struct {
 	addr, cert, key, caOut   string
 	data                     []string
-	rows                     int
-	seed                     int64
-	span                     time.Duration
 	tenant, clientID, secret string
 	workspace                string
 	noAuth                   bool
@@ -47,10 +47,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.key, "key", "", "server private key PEM (with -cert)")
 	fs.StringVar(&o.caOut, "ca-out", filepath.Join(os.TempDir(), "loganalytics-emulator-ca.pem"), "where to write the generated CA certificate")
 	var data listFlag
-	fs.Var(&data, "data", "JSON Lines (.jsonl) or CSV (.csv) file, one table per file named after it (repeatable); default: generated DeviceNetworkEvents")
-	fs.IntVar(&o.rows, "rows", 200000, "generated DeviceNetworkEvents rows")
-	fs.Int64Var(&o.seed, "seed", 42, "generator seed")
-	fs.DurationVar(&o.span, "span", sampledata.DefaultSpan, "generated period before now")
+	fs.Var(&data, "data", "JSON Lines (.jsonl) or CSV (.csv) file, one table per file named after it (repeatable); default: the plugin's demo workspace")
 	fs.StringVar(&o.tenant, "tenant", "72f988bf-0000-4000-8000-0000000e3a1d", "Entra tenant id accepted")
 	fs.StringVar(&o.clientID, "client-id", "a9c3f1d2-0000-4000-8000-00000000c1d0", "Entra client id accepted")
 	fs.StringVar(&o.secret, "client-secret", "emulator-secret", "the client's secret")
@@ -79,7 +76,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	if err != nil {
 		return err
 	}
-	tables, err := loadTables(o)
+	tables, err := loadTables(o.data)
 	if err != nil {
 		return err
 	}
@@ -87,7 +84,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	if err != nil {
 		return err
 	}
-	entra := emulator.NewEntraHandler(emulator.EntraConfig{
+	entra := standin.NewEntraHandler(standin.EntraConfig{
 		Clients: map[string]string{o.clientID: o.secret},
 		Tenants: []string{o.tenant},
 	})
@@ -95,13 +92,16 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	if !o.noAuth {
 		laOpts = append(laOpts, emulator.WithTokenValidator(entra.IssuedToken))
 	}
-	la := emulator.NewLogAnalyticsHandler(emulator.NewEngineExecutor(tables...), laOpts...)
+	var la http.Handler = demo.New(demo.WithHandlerOptions(laOpts...))
+	if len(tables) > 0 {
+		la = emulator.NewLogAnalyticsHandler(emulator.NewEngineExecutor(tables...), laOpts...)
+	}
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: emulator.NewMux(la, entra), TLSConfig: tlsConfig, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: standin.NewMux(la, entra), TLSConfig: tlsConfig, ReadHeaderTimeout: 10 * time.Second}
 	base := "https://" + ln.Addr().String()
 	printSettings(out, o, base, caNote, tables)
 	if ready != nil {
@@ -119,12 +119,10 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	return srv.Shutdown(shutdown)
 }
 
-func loadTables(o options) ([]*kql.Table, error) {
-	if len(o.data) == 0 {
-		return []*kql.Table{sampledata.Generate(sampledata.Config{Rows: o.rows, Seed: o.seed, Span: o.span, Now: time.Now()})}, nil
-	}
+// loadTables reads the -data files; none means the demo workspace.
+func loadTables(paths []string) ([]*kql.Table, error) {
 	var out []*kql.Table
-	for _, p := range o.data {
+	for _, p := range paths {
 		t, err := sampledata.LoadFile(p)
 		if err != nil {
 			return nil, err
@@ -143,11 +141,11 @@ func serverTLS(o options) (*tls.Config, string, error) {
 		}
 		return &tls.Config{Certificates: []tls.Certificate{c}, MinVersion: tls.VersionTLS12}, "your certificate " + o.cert, nil
 	}
-	hosts := append([]string(nil), emulator.DefaultHosts...)
+	hosts := append([]string(nil), standin.DefaultHosts...)
 	if h, _, err := net.SplitHostPort(o.addr); err == nil && h != "" && h != "0.0.0.0" && h != "::" {
 		hosts = append(hosts, h)
 	}
-	ca, err := emulator.NewTestCA(hosts...)
+	ca, err := standin.NewTestCA(hosts...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -162,8 +160,12 @@ func printSettings(out io.Writer, o options, base, caNote string, tables []*kql.
 	fmt.Fprintf(out, "  query API:   POST %s/v1/workspaces/{workspace GUID}/query\n", base)
 	fmt.Fprintf(out, "  Entra ID:    %s/%s/oauth2/v2.0/token (client %s)\n", base, o.tenant, o.clientID)
 	fmt.Fprintf(out, "  TLS:         %s\n", caNote)
+	fmt.Fprintf(out, "  approval:    on a loopback or private address the plugin connects only if the Grafana server admin approves it: %s=%s in the plugin's environment\n", egress.EnvAllowedHosts, strings.TrimPrefix(base, "https://"))
 	for _, t := range tables {
 		fmt.Fprintf(out, "  table:       %s (%d rows)\n", t.Name(), t.Len())
+	}
+	if len(tables) == 0 {
+		fmt.Fprintf(out, "  table:       DeviceNetworkEvents (%d rows, the plugin's demo workspace: the last 7 days, regenerated hourly)\n", demo.Rows)
 	}
 	if o.noAuth {
 		fmt.Fprintln(out, "  auth:        off (any or no token accepted)")

@@ -72,10 +72,10 @@ func start(t *testing.T, args ...string) (string, *http.Client, *syncBuffer) {
 }
 
 func TestCommandServesGeneratedDataWithSignIn(t *testing.T) {
-	addr, client, out := start(t, "-rows", "5000", "-seed", "7")
+	addr, client, out := start(t)
 	base := "https://" + addr
 	printed := out.String()
-	for _, want := range []string{`"logAnalytics":"` + base + `/v1"`, `"authority":"` + base + `/"`, "DeviceNetworkEvents (5000 rows)", "SSL_CERT_FILE"} {
+	for _, want := range []string{`"logAnalytics":"` + base + `/v1"`, `"authority":"` + base + `/"`, "DeviceNetworkEvents (100000 rows", "SSL_CERT_FILE", "KQLHUNT_ALLOWED_ENDPOINT_HOSTS=" + addr} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("output lacks %s:\n%s", want, printed)
 		}
