@@ -17,9 +17,10 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 step() { printf '\n==> [%4d s] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
-step "System packages: Debian's scikit-learn 1.2.1 (the forest's oracle)"
+step "System packages: Debian's scikit-learn 1.2.1 (the forest's oracle) and chromium (the editors' browser suite)"
 need=()
 /usr/bin/python3 -c 'import sklearn, pandas' 2>/dev/null || need+=(python3-sklearn python3-pandas)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ] && [ "${KQLHUNT_SKIP_APT:-0}" != 1 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "installing ${need[*]}"
