@@ -87,21 +87,24 @@ describe('raw keys', () => {
     );
   });
 
-  it.each(['fields', 'values', 'workspaces'] as const)('%s expands a multi-value variable to one element per value', (key) => {
-    expect(run({ [key]: ['$one'] })[key]).toEqual(['chrome.exe']);
-    expect(run({ [key]: ['$multi', 'literal'] })[key]).toEqual(['a.exe', 'b.exe', 'literal']);
-    expect(run({ [key]: ['$hostile'] })[key]).toEqual(hostile);
-    expect(run({ [key]: ['$all'] })[key]).toEqual(['x.exe', 'y "z".exe']);
-    expect(run({ [key]: ['$allCustom'] })[key]).toEqual(['all']);
-    expect(run({ [key]: ['pre-${multi}-post'] })[key]).toEqual(['pre-a.exe-post', 'pre-b.exe-post']);
-    expect(run({ [key]: ['$multi/$cols'] })[key]).toEqual([
-      'a.exe/DeviceName',
-      'a.exe/RemoteIP',
-      'b.exe/DeviceName',
-      'b.exe/RemoteIP',
-    ]);
-    expect(() => run({ [key]: ['$none'] })).toThrow(`${key}: ["$none"] has no value selected: select at least one`);
-  });
+  it.each(['fields', 'values', 'workspaces'] as const)(
+    '%s expands a multi-value variable to one element per value',
+    (key) => {
+      expect(run({ [key]: ['$one'] })[key]).toEqual(['chrome.exe']);
+      expect(run({ [key]: ['$multi', 'literal'] })[key]).toEqual(['a.exe', 'b.exe', 'literal']);
+      expect(run({ [key]: ['$hostile'] })[key]).toEqual(hostile);
+      expect(run({ [key]: ['$all'] })[key]).toEqual(['x.exe', 'y "z".exe']);
+      expect(run({ [key]: ['$allCustom'] })[key]).toEqual(['all']);
+      expect(run({ [key]: ['pre-${multi}-post'] })[key]).toEqual(['pre-a.exe-post', 'pre-b.exe-post']);
+      expect(run({ [key]: ['$multi/$cols'] })[key]).toEqual([
+        'a.exe/DeviceName',
+        'a.exe/RemoteIP',
+        'b.exe/DeviceName',
+        'b.exe/RemoteIP',
+      ]);
+      expect(() => run({ [key]: ['$none'] })).toThrow(`${key}: ["$none"] has no value selected: select at least one`);
+    }
+  );
 
   it('workspaces expand too', () => {
     expect(run({ workspaces: ['$ws'] }).workspaces).toEqual([

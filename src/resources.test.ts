@@ -1,4 +1,4 @@
-import { getPivots, getSchema, getWorkspaces, postFields, resourceError, ResourceClient } from './resources';
+import { getPivots, getSchema, getWorkspaces, postFields, rangeBody, resourceError, ResourceClient } from './resources';
 
 const client = (answer: unknown, fail = false): ResourceClient => ({
   getResource: jest.fn(async () => (fail ? Promise.reject(answer) : answer)),
@@ -46,5 +46,12 @@ describe('resources', () => {
   it('resourceError prefers the backend message', () => {
     expect(resourceError({ status: 400, data: { error: 'x' } })).toBe('x');
     expect(resourceError(new Error('network'))).toBe('network');
+  });
+});
+
+describe('rangeBody', () => {
+  it('sends the range as epoch milliseconds, and nothing without one', () => {
+    expect(rangeBody({ from: new Date(1000), to: new Date(2000) })).toEqual({ from: '1000', to: '2000' });
+    expect(rangeBody(undefined)).toEqual({});
   });
 });

@@ -11,13 +11,21 @@ export interface ResourceClient {
   postResource(path: string, body?: unknown): Promise<unknown>;
 }
 
-/** Body of POST fields: the query whose result columns are wanted, and the dashboard range. */
+/**
+ * Body of POST fields: the query whose result columns are wanted, and the dashboard range in epoch
+ * milliseconds (without one, the backend takes the last day).
+ */
 export interface FieldsRequest {
   kql: string;
   timeRangeMode: string;
   workspaces: string[];
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
+}
+
+/** The range keys of a FieldsRequest: present only when the editor has a time range. */
+export function rangeBody(range?: { from: { valueOf(): number }; to: { valueOf(): number } }) {
+  return range ? { from: String(range.from.valueOf()), to: String(range.to.valueOf()) } : {};
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

@@ -11,6 +11,7 @@ import { validateQuery } from '../validation';
 import { AnomalyOptions } from './AnomalyOptions';
 import { KqlArea, KqlEditor } from './KqlEditor';
 import { PivotOptions } from './PivotOptions';
+import { rangeBody } from '../resources';
 import { useResource } from './useResource';
 import { useRunPolicy } from './useRunPolicy';
 import { WorkspacePicker } from './WorkspacePicker';
@@ -53,8 +54,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range, da
             kql,
             timeRangeMode: mode,
             workspaces: query.workspaces ?? [],
-            from: String(range?.from.valueOf() ?? ''),
-            to: String(range?.to.valueOf() ?? ''),
+            ...rangeBody(range),
           })
       : undefined,
     // The range's raw text ("now-7d"), so that a refresh of a relative range does not ask again.

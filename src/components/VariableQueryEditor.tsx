@@ -12,6 +12,7 @@ import { AdvancedOptions } from './AdvancedOptions';
 import { FieldPicker } from './FieldPicker';
 import { KqlArea, KqlEditor } from './KqlEditor';
 import { NumberBox } from './NumberBox';
+import { rangeBody } from '../resources';
 import { useResource } from './useResource';
 import { useRunPolicy } from './useRunPolicy';
 
@@ -71,8 +72,7 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
             kql,
             timeRangeMode: mode,
             workspaces: draft.workspaces ?? [],
-            from: String(range?.from.valueOf() ?? ''),
-            to: String(range?.to.valueOf() ?? ''),
+            ...rangeBody(range),
           }),
     [datasource, kql, mode, `${range?.raw.from}|${range?.raw.to}`]
   );
