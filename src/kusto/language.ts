@@ -3,8 +3,12 @@ import type { Monaco, monacoTypes } from '@grafana/ui';
 import { Column } from '../types';
 import { FUNCTIONS, KEYWORDS, MACROS, OPERATORS, TABLES } from './vocabulary';
 
-/** Monaco's id for the language registered here. */
-export const KUSTO = 'kusto';
+/**
+ * Monaco's id for the language registered here. Not "kusto": Grafana shares one Monaco among all
+ * plugins, and Azure Monitor and Azure Data Explorer register "kusto" with their own language service,
+ * which this plugin must neither replace nor feed.
+ */
+export const KUSTO = 'kqlhunt-kql';
 
 /** What one editor knows when it completes: the columns of its query's table and result, and variables. */
 export interface CompletionContext {
