@@ -72,8 +72,14 @@ const changes = () => page.evaluate(() => window.harness.changes.length);
 /** A screenshot of the editor (without the harness's state dump), or of the page's top when full. */
 async function shot(name, { full = false } = {}) {
   const path = join(SHOTS, `${name}.png`);
+  // No tooltip of whatever the mouse last clicked over the picture.
+  await page.mouse.move(page.viewportSize().width - 1, page.viewportSize().height - 1);
+  await page.waitForTimeout(300);
   if (full) {
-    await page.screenshot({ path, clip: { x: 0, y: 0, width: page.viewportSize().width, height: 560 } });
+    // The whole top of the page (Monaco draws its suggestions outside the editor), without the state dump.
+    await page.locator('#state').evaluate((el) => (el.style.visibility = 'hidden'));
+    await page.screenshot({ path, clip: { x: 0, y: 0, width: page.viewportSize().width, height: 380 } });
+    await page.locator('#state').evaluate((el) => (el.style.visibility = ''));
   } else {
     await page.locator('#editor').screenshot({ path });
   }

@@ -2,7 +2,7 @@ import React from 'react';
 import { SelectableValue } from '@grafana/data';
 import { EditorField, EditorRow } from '@grafana/plugin-ui';
 // See FieldPicker.tsx for why Select rather than Combobox.
-import { Input, Select, TagsInput, Text } from '@grafana/ui';
+import { Input, MultiSelect, Select, Text } from '@grafana/ui';
 
 import { QUERY_DEFAULTS } from '../defaults';
 import { KqlHuntQuery, PivotInfo } from '../types';
@@ -19,7 +19,7 @@ interface Props {
 }
 
 /**
- * The notebook's pivots, listed by GET pivots; process names as tags (a name may hold commas); without
+ * The notebook's pivots, listed by GET pivots; values typed one by one (a name may hold commas); without
  * names the pivot runs on the anomalies of the KQL below, scored with the anomaly options.
  */
 export function PivotOptions({ query, policy, problems, pivots, pivotsLoading, pivotsError }: Props) {
@@ -57,13 +57,20 @@ export function PivotOptions({ query, policy, problems, pivots, pivotsLoading, p
         tooltip="Each value is matched exactly. Empty: the anomalous values of the KQL below."
         optional
       >
-        <TagsInput
-          id="query-values"
+        {/* A multi-select of typed values rather than TagsInput, which refuses values over 50 characters. */}
+        {/* eslint-disable-next-line @typescript-eslint/no-deprecated */}
+        <MultiSelect<string>
+          inputId="query-values"
           width={40}
-          tags={query.values ?? []}
+          options={(query.values ?? []).map((v) => ({ value: v, label: v }))}
+          value={query.values ?? []}
+          allowCustomValue
           placeholder="Type a name, Enter to add"
-          addOnBlur
-          onChange={(values) => policy.commit({ values: values.length ? values : undefined })}
+          noOptionsMessage="Type a name, Enter to add"
+          onChange={(picked: Array<SelectableValue<string>>) => {
+            const values = picked.map((p) => p.value ?? '').filter((v) => v !== '');
+            policy.commit({ values: values.length ? values : undefined });
+          }}
         />
       </EditorField>
       <EditorField

@@ -273,6 +273,14 @@ describe('pivot', () => {
     fireEvent.keyDown(values, { key: 'Enter' });
     expect(last().values).toEqual(['Acme, Inc. updater.exe']);
     expect(onRunQuery).toHaveBeenCalledTimes(1);
+    // Process names longer than 50 characters (TagsInput's limit) are taken too.
+    const long = 'Contoso.Enterprise.Endpoint.Telemetry.Uploader.Service.exe';
+    fireEvent.change(values, { target: { value: long } });
+    fireEvent.keyDown(values, { key: 'Enter' });
+    expect(last().values).toEqual(['Acme, Inc. updater.exe', long]);
+    fireEvent.keyDown(values, { key: 'Backspace' });
+    expect(last().values).toEqual(['Acme, Inc. updater.exe']);
+    expect(onRunQuery).toHaveBeenCalledTimes(3);
     expect(screen.queryByLabelText('KQL query')).toBeNull();
     const pivot = byId('query-pivot');
     fireEvent.focus(pivot);
@@ -280,7 +288,7 @@ describe('pivot', () => {
     const menu = await screen.findByLabelText('Select options menu');
     fireEvent.click(within(menu).getByText('Temp folder'));
     expect(last().pivot).toBe('temp-folder');
-    expect(onRunQuery).toHaveBeenCalledTimes(2);
+    expect(onRunQuery).toHaveBeenCalledTimes(4);
   });
 });
 
