@@ -16,14 +16,20 @@ import (
 )
 
 const (
-	// Rows is the size of the demo's DeviceNetworkEvents table: large enough for the notebook's
-	// forest to find the planted intrusions among a realistic fleet (pkg/sampledata/SCENARIO.md),
-	// small enough to generate in well under a second.
+	// Rows is the size of the demo's DeviceNetworkEvents table, seven days of a fleet's
+	// connections: exactly 100,000 rows when the data ends on the hour (34 planted, the rest the
+	// fleet's traffic), within a few dozen of it at other instants (sampledata.Config.Rows). It
+	// is large enough for the notebook's forest to find the planted intrusions among a realistic
+	// fleet at every hour (pkg/sampledata/SCENARIO.md), small enough to generate in well under
+	// a second.
 	Rows = 100_000
 	// Seed picks the fleet and its traffic.
 	Seed = 42
 	// Refresh regenerates the data, ending at the current time, so that "the last day" keeps
-	// meaning the last day on a Grafana server that runs for weeks.
+	// meaning the last day on a Grafana server that runs for weeks. The fleet's traffic is made
+	// hour by hour from the seed and the hour alone, so a refresh slides the week forward: the
+	// rows already shown stay as they were, the hour that passed is added, the oldest dropped,
+	// and the planted intrusions move with the clock.
 	Refresh = time.Hour
 	// Endpoint is the Log Analytics endpoint a client of Transport uses; it is never resolved.
 	Endpoint = "https://demo-workspace.kqlhunt.invalid/v1"
