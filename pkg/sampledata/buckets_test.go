@@ -14,28 +14,39 @@ func TestRowsIsTheTableSize(t *testing.T) {
 	tests := []struct {
 		cfg       Config
 		tolerance int
+		want      int // 0: cfg.Rows
 	}{
-		{Config{Rows: 20000, Seed: 42, Now: testNow}, 0},
-		{Config{Rows: 20000, Seed: 42, Now: testNow.Add(13 * time.Hour)}, 0},
-		{Config{Rows: 20000, Seed: 5, Now: testNow.Add(-40 * 24 * time.Hour)}, 0},
-		{Config{Rows: 20000, Seed: 42, Now: testNow, NoIntrusions: true}, 0},
-		{Config{Rows: 7001, Seed: 1, Now: testNow, Span: 2 * 24 * time.Hour}, 0},
-		{Config{Rows: 999, Seed: 1, Now: testNow, Span: 24 * time.Hour}, 0},
-		{Config{Rows: 10, Seed: 1, Now: testNow}, 0},
-		{Config{Rows: 1, Seed: 1, Now: testNow}, 0},
-		{Config{Rows: 0, Seed: 1, Now: testNow}, 0},
-		{Config{Rows: -5, Seed: 1, Now: testNow}, 0},
+		{Config{Rows: 20000, Seed: 42, Now: testNow}, 0, 0},
+		{Config{Rows: 20000, Seed: 42, Now: testNow.Add(13 * time.Hour)}, 0, 0},
+		{Config{Rows: 20000, Seed: 5, Now: testNow.Add(-40 * 24 * time.Hour)}, 0, 0},
+		{Config{Rows: 20000, Seed: 42, Now: testNow, NoIntrusions: true}, 0, 0},
+		{Config{Rows: 7001, Seed: 1, Now: testNow, Span: 2 * 24 * time.Hour}, 0, 0},
+		{Config{Rows: 999, Seed: 1, Now: testNow, Span: 24 * time.Hour}, 0, 0},
+		{Config{Rows: 10, Seed: 1, Now: testNow}, 0, 0},
+		{Config{Rows: 1, Seed: 1, Now: testNow}, 0, 0},
+		{Config{Rows: 0, Seed: 1, Now: testNow}, 0, 0},
+		{Config{Rows: -5, Seed: 1, Now: testNow}, 0, 0},
 		// Inside an hour the first and last hours are cut: about one busy hour's events at most
 		// (20,000 a week is at most 184 an hour).
-		{Config{Rows: 20000, Seed: 42, Now: testNow.Add(17*time.Minute + 3*time.Second)}, 184},
-		{Config{Rows: 20000, Seed: 42, Now: testNow.Add(59 * time.Minute)}, 184},
-		{Config{Rows: 7001, Seed: 1, Now: testNow.Add(-3 * time.Minute), Span: 2 * 24 * time.Hour}, 2 * 7001 * 10 / 156},
+		{Config{Rows: 20000, Seed: 42, Now: testNow.Add(17*time.Minute + 3*time.Second)}, 184, 0},
+		{Config{Rows: 20000, Seed: 42, Now: testNow.Add(59 * time.Minute)}, 184, 0},
+		{Config{Rows: 7001, Seed: 1, Now: testNow.Add(-3 * time.Minute), Span: 2 * 24 * time.Hour}, 7001 / 2 * 10 / 156, 0},
+		// A span of an hour ending at 09:00 holds the office hour 08:00: its weight, 10 of the
+		// day's 156, of a day that makes Rows (less the one planted event in the hour) an hour
+		// on average: 2999*24*10/156 = 4613.8, and the planted event. A span under an hour counts
+		// as an hour, not as Rows connections per millisecond.
+		{Config{Rows: 3000, Seed: 1, Now: testNow, Span: time.Hour}, 1, 4615},
+		{Config{Rows: 3000, Seed: 1, Now: testNow, Span: time.Millisecond}, 1, 4615},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d rows, span %v, %v", tt.cfg.Rows, tt.cfg.Span, tt.cfg.Now.Format(time.RFC3339)), func(t *testing.T) {
+			want := tt.want
+			if want == 0 {
+				want = max(tt.cfg.Rows, 0)
+			}
 			n := len(Events(tt.cfg))
-			if d := n - max(tt.cfg.Rows, 0); d < -tt.tolerance || d > tt.tolerance {
-				t.Errorf("%d rows, want %d (tolerance %d)", n, tt.cfg.Rows, tt.tolerance)
+			if d := n - want; d < -tt.tolerance || d > tt.tolerance {
+				t.Errorf("%d rows, want %d (tolerance %d)", n, want, tt.tolerance)
 			}
 		})
 	}

@@ -22,7 +22,10 @@ type Config struct {
 	// Now is the end of the generated period; zero means the current time (then the table is
 	// only deterministic for a given Now, so tests should set it).
 	Now time.Time
-	// Span is the generated period before Now (default 7 days).
+	// Span is the generated period before Now: default (zero or less) 7 days, at least an hour
+	// (a shorter span counts as an hour). The traffic is made an hour at a time, so an hour's
+	// worth is the least a table costs; a span of a millisecond would otherwise ask for Rows
+	// connections per millisecond.
 	Span time.Duration
 	// Devices is the fleet size (default 40 to 80, chosen by the seed).
 	Devices int
@@ -114,6 +117,7 @@ func newGenerator(cfg Config) *generator {
 	if cfg.Span <= 0 {
 		cfg.Span = DefaultSpan
 	}
+	cfg.Span = max(cfg.Span, bucketLen)
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
