@@ -38,14 +38,11 @@ const DefaultSpan = 7 * 24 * time.Hour
 
 // Generate makes the DeviceNetworkEvents table described by cfg (see SCENARIO.md): the fleet's
 // events with TimeGenerated in [Now-Span, Now), hour after hour, each planted event after the
-// fleet's events of its hour.
+// fleet's events of its hour. It streams the rows into the table, never holding them as Events.
 func Generate(cfg Config) *kql.Table {
 	t := kql.NewTable(TableName, Schema)
 	row := make([]any, 0, len(Schema))
-	each(cfg, func(e *Event) {
-		row = e.row(row[:0])
-		_ = t.AppendRow(row...) // every value has its column's type by construction; tests check Len
-	})
+	each(cfg, func(e *Event) { row = appendRow(t, e, row) })
 	return t
 }
 
@@ -56,10 +53,16 @@ func Table(evs []Event) *kql.Table {
 	t.Grow(len(evs))
 	row := make([]any, 0, len(Schema))
 	for i := range evs {
-		row = evs[i].row(row[:0])
-		_ = t.AppendRow(row...) // every value has its column's type by construction; tests check Len
+		row = appendRow(t, &evs[i], row)
 	}
 	return t
+}
+
+// appendRow appends e to t, using row as scratch space, and returns it for the next row.
+func appendRow(t *kql.Table, e *Event, row []any) []any {
+	row = e.row(row[:0])
+	_ = t.AppendRow(row...) // every value has its column's type by construction; tests check Len
+	return row
 }
 
 // Events returns the rows Generate would make, in the same order, as structs, for tests that
