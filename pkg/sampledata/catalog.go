@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // process describes one binary of the fleet: where it lives, how it is started, by whom, and
@@ -169,6 +170,13 @@ func withHashes(p process) process {
 	p.sha1, p.md5, p.sha256 = hex.EncodeToString(s1[:]), hex.EncodeToString(m[:]), hex.EncodeToString(s256[:])
 	return p
 }
+
+// workstationSoftware and serverSoftware are the catalogues, made once: every generator shares
+// them and none changes them.
+var (
+	workstationSoftware = sync.OnceValues(func() ([]process, []float64) { return catalogue(false) })
+	serverSoftware      = sync.OnceValues(func() ([]process, []float64) { return catalogue(true) })
+)
 
 // catalogue lists the processes of workstations or servers with Zipf-like cumulative weights:
 // the everyday software first, then the long tail in a fixed, name-independent order.

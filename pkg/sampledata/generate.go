@@ -127,7 +127,7 @@ func newGenerator(cfg Config) *generator {
 	cfg.Now = cfg.Now.UTC().Truncate(time.Millisecond)
 	g := &generator{
 		cfg:      cfg,
-		dests:    resolve(),
+		dests:    destinations(),
 		strCache: map[string]string{},
 	}
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15))
@@ -140,8 +140,8 @@ func newGenerator(cfg Config) *generator {
 		g.devCum = appendCum(g.devCum, d.weight)
 	}
 	g.tenant = guidFrom(fmt.Sprint("tenant:", cfg.Seed))
-	g.wsProcs, g.wsCum = catalogue(false)
-	g.srvProcs, g.srvCum = catalogue(true)
+	g.wsProcs, g.wsCum = workstationSoftware()
+	g.srvProcs, g.srvCum = serverSoftware()
 	g.planted = g.plant()
 	g.fleetRows = cfg.Rows - len(g.planted)
 	return g
