@@ -41,6 +41,7 @@ const DefaultSpan = 7 * 24 * time.Hour
 // fleet's events of its hour. It streams the rows into the table, never holding them as Events.
 func Generate(cfg Config) *kql.Table {
 	t := kql.NewTable(TableName, Schema)
+	t.Grow(min(max(cfg.Rows, 0), 1<<24) + 64) // about Rows rows (Config.Rows); the bound only guards the reservation
 	row := make([]any, 0, len(Schema))
 	each(cfg, func(e *Event) { row = appendRow(t, e, row) })
 	return t
