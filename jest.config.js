@@ -6,6 +6,9 @@ const base = require('./.config/jest.config');
 
 module.exports = {
   ...base,
+  // The editor tests render @grafana/ui menus in jsdom: seconds each on a busy 2-core machine. The limit only
+  // catches a hang; speed is not what these tests check.
+  testTimeout: 30000,
   transform: {
     ...base.transform,
     // d3-color and friends ship ES modules as .mjs; run them through the same swc transform.

@@ -17,9 +17,11 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 step() { printf '\n==> [%4d s] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
-step "System packages: Debian's scikit-learn 1.2.1 (the forest's oracle)"
+step "System packages: Debian's scikit-learn 1.2.1 (the forest's oracle) and chromium (the editors' browser suite)"
 need=()
 /usr/bin/python3 -c 'import sklearn, pandas' 2>/dev/null || need+=(python3-sklearn python3-pandas)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v curl >/dev/null || need+=(curl) # the emulator test pastes its banner's curl lines into bash
 if [ "${#need[@]}" -gt 0 ] && [ "${KQLHUNT_SKIP_APT:-0}" != 1 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "installing ${need[*]}"
@@ -42,6 +44,9 @@ npm run lint
 npx prettier --check src
 npm run test:ci -- --maxWorkers 2
 npm run build
+
+step "Frontend: the editors in Chromium (scripts/test-browser.sh; installs Debian's chromium as root)"
+bash scripts/test-browser.sh
 
 step "Backend: gofmt, go vet, build dist/gpx_kqlhunt_linux_amd64 (mage build:linux)"
 unformatted=$(gofmt -l pkg Magefile.go mage.go)

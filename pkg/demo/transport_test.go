@@ -128,7 +128,7 @@ func TestTransportFailures(t *testing.T) {
 // TestWorkspaceRefreshesWithItsClock checks the demo's data ends at the clock's time and is
 // regenerated once it is Refresh old, not before.
 func TestWorkspaceRefreshesWithItsClock(t *testing.T) {
-	now := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // on the hour: exactly demo.Rows rows (sampledata.Config.Rows)
 	clock := now
 	w := demo.New(demo.WithClock(func() time.Time { return clock }))
 	c := demoClient(t, w)

@@ -16,17 +16,30 @@ import (
 )
 
 const (
-	// Rows is the size of the demo's DeviceNetworkEvents table: large enough for the notebook's
-	// forest to find the planted intrusions among a realistic fleet (pkg/sampledata/SCENARIO.md),
-	// small enough to generate in well under a second.
+	// Rows is the size of the demo's DeviceNetworkEvents table, seven days of a fleet's
+	// connections: exactly 100,000 rows when the data ends on the hour (34 planted, the rest the
+	// fleet's traffic), within a few dozen of it at other instants (sampledata.Config.Rows). It
+	// is large enough for the notebook's forest to find the planted intrusions among a realistic
+	// fleet at every hour (pkg/sampledata/SCENARIO.md), small enough to generate in well under
+	// a second.
 	Rows = 100_000
 	// Seed picks the fleet and its traffic.
 	Seed = 42
 	// Refresh regenerates the data, ending at the current time, so that "the last day" keeps
-	// meaning the last day on a Grafana server that runs for weeks.
+	// meaning the last day on a Grafana server that runs for weeks. The fleet's traffic is made
+	// hour by hour from the seed and the hour alone, so a refresh slides the week forward: the
+	// rows already shown stay as they were, the hour that passed is added, the oldest dropped,
+	// and the planted intrusions move with the clock.
 	Refresh = time.Hour
 	// Endpoint is the Log Analytics endpoint a client of Transport uses; it is never resolved.
 	Endpoint = "https://demo-workspace.kqlhunt.invalid/v1"
+	// QueryMemory is one demo query's memory budget in the KQL engine: the plugin's usual queries
+	// need at most about 41 MB on the demo's table (pkg/kql/BENCHMARKS.md); past it a query gets the
+	// service's E_RUNAWAY_QUERY partial error, as on a real workspace.
+	QueryMemory = 128 << 20
+	// Concurrency is the demo queries the engine runs at once; others wait for their turn. With
+	// QueryMemory it bounds the demo's working memory, whatever the number of users.
+	Concurrency = 2
 )
 
 // Workspace is the demo workspace. It answers every workspace id with the same table, checks no
@@ -35,6 +48,8 @@ const (
 type Workspace struct {
 	now  func() time.Time
 	opts []emulator.Option
+	// slots are the engine's Concurrency turns, shared by every refresh of the data.
+	slots chan struct{}
 
 	mu      sync.Mutex
 	built   time.Time
@@ -62,7 +77,7 @@ func WithHandlerOptions(opts ...emulator.Option) Option {
 
 // New returns the demo workspace; nothing is generated until the first request.
 func New(opts ...Option) *Workspace {
-	w := &Workspace{now: time.Now}
+	w := &Workspace{now: time.Now, slots: make(chan struct{}, Concurrency)}
 	for _, o := range opts {
 		o(w)
 	}
@@ -90,6 +105,7 @@ func (w *Workspace) current() http.Handler {
 	if w.handler == nil || now.Sub(w.built) >= Refresh || now.Before(w.built) {
 		exec := emulator.NewEngineExecutor(Table(now))
 		exec.Now = w.now // ago() and now() in the KQL, and relative timespans, follow the same clock
+		exec.MaxMemory, exec.Slots = QueryMemory, w.slots
 		opts := append([]emulator.Option{emulator.WithClock(w.now)}, w.opts...)
 		w.handler = emulator.NewLogAnalyticsHandler(exec, opts...)
 		w.built = now

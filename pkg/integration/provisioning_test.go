@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/pluginhost"
@@ -111,9 +112,11 @@ func TestProvisionedDashboardAndAlertQueriesRun(t *testing.T) {
 	var vars struct {
 		Templating struct {
 			List []struct {
-				Name    string `json:"name"`
+				Name    string          `json:"name"`
+				Type    string          `json:"type"`
+				Query   json.RawMessage `json:"query"`
 				Current struct {
-					Value string `json:"value"`
+					Value any `json:"value"`
 				} `json:"current"`
 			} `json:"list"`
 		} `json:"templating"`
@@ -122,10 +125,24 @@ func TestProvisionedDashboardAndAlertQueriesRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Grafana's frontend replaces the dashboard's variables with their current values before a
-	// query reaches the plugin; do the same here.
+	// query reaches the plugin; do the same here. A query variable gets its options from the plugin
+	// first (its variable query, as src/variables.ts sends it), all of them selected ("All"), and a
+	// multi-value variable inside a list ("values": ["$process"]) becomes one element per option.
+	now := time.Now()
 	text := string(raw)
+	options := map[string][]string{}
 	for _, v := range vars.Templating.List {
-		text = strings.ReplaceAll(text, "${"+v.Name+"}", v.Current.Value)
+		if v.Type == "query" {
+			options[v.Name] = variableOptions(t, demo, v.Query, now)
+			continue
+		}
+		if s, ok := v.Current.Value.(string); ok {
+			text = strings.ReplaceAll(text, "${"+v.Name+"}", s)
+		}
+	}
+	for name, opts := range options {
+		list, _ := json.Marshal(opts) // ["a","b"]: its inside replaces the one element "$name"
+		text = strings.ReplaceAll(text, `"$`+name+`"`, strings.TrimSuffix(strings.TrimPrefix(string(list), "["), "]"))
 	}
 	var dash struct {
 		Panels []struct {
@@ -177,7 +194,6 @@ func TestProvisionedDashboardAndAlertQueriesRun(t *testing.T) {
 	if len(queries) < 12 {
 		t.Fatalf("only %d queries found", len(queries))
 	}
-	now := time.Now()
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {
 			res, err := host.QueryData(ctx(t), demo.QueryRequest(pluginhost.Query{Model: q.model, From: now.Add(-q.from), To: now}))
@@ -196,4 +212,41 @@ func TestProvisionedDashboardAndAlertQueriesRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// variableOptions runs a dashboard variable's query as the plugin's variable support sends it
+// (src/variables.ts: anomalousValues is an anomaly query with output "values") and returns the
+// first string field: the variable's options.
+func variableOptions(t *testing.T, demo pluginhost.Datasource, query json.RawMessage, now time.Time) []string {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(query, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v["kind"] != "anomalousValues" {
+		t.Fatalf("variable kind %v: add it to the test", v["kind"])
+	}
+	delete(v, "kind")
+	v["queryType"], v["output"] = "anomaly", "values"
+	res, err := host.QueryData(ctx(t), demo.QueryRequest(pluginhost.Query{Model: v, From: now.Add(-7 * 24 * time.Hour), To: now}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr := res.Responses["A"]
+	if dr.Error != nil || len(dr.Frames) == 0 {
+		t.Fatalf("variable query: %v", dr.Error)
+	}
+	var out []string
+	for _, f := range dr.Frames[0].Fields {
+		if f.Type() == data.FieldTypeString {
+			for i := 0; i < f.Len(); i++ {
+				out = append(out, f.At(i).(string))
+			}
+			break
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("the variable has no options")
+	}
+	return out
 }

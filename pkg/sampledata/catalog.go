@@ -5,7 +5,10 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
+	"sort"
 	"strings"
+	"sync"
 )
 
 // process describes one binary of the fleet: where it lives, how it is started, by whom, and
@@ -100,8 +103,8 @@ var core = []process{
 		cmds: []string{`C:\Windows\Explorer.EXE`}},
 	{name: "devenv.exe", path: pf + `Microsoft Visual Studio\2022\Professional\Common7\IDE\devenv.exe`, parents: []string{"explorer.exe"}, dests: "vscode",
 		cmds: []string{`"C:\Program Files\Microsoft Visual Studio\2022\Professional\Common7\IDE\devenv.exe"`}},
-	{name: "AcroCEF.exe", path: pf + `Adobe\Acrobat DC\Acrobat\acrocef_1\AcroCEF.exe`, parents: []string{"Acrobat.exe"}, dests: "adobe",
-		cmds: []string{`"C:\Program Files\Adobe\Acrobat DC\Acrobat\acrocef_1\AcroCEF.exe" --type=renderer`}},
+	{name: "AdobeCollabSync.exe", path: pf + `Adobe\Acrobat DC\Acrobat\AdobeCollabSync.exe`, parents: []string{"Acrobat.exe"}, dests: "adobe",
+		cmds: []string{`"C:\Program Files\Adobe\Acrobat DC\Acrobat\AdobeCollabSync.exe" --sync`}},
 	{name: "dotnet.exe", path: pf + `dotnet\dotnet.exe`, parents: []string{"devenv.exe", "code.exe"}, dests: "nuget",
 		cmds: []string{`"C:\Program Files\dotnet\dotnet.exe" restore`, `dotnet.exe build -c Release`}},
 	{name: "CompatTelRunner.exe", path: sys + `CompatTelRunner.exe`, parents: []string{"svchost.exe"}, system: true, dests: "windows",
@@ -111,17 +114,17 @@ var core = []process{
 // vendors feed the long tail: each gives a main binary and, for some, helpers and updaters,
 // installed under Program Files. The order is fixed so the tail is the same for every seed.
 var vendors = []string{
-	"Acrobat", "AdobeARM", "Creative Cloud", "Dropbox", "Box", "webexmta", "CiscoCollabHost", "vpnui", "vmware-hostd",
+	"Acrobat", "AdobeARM", "Creative Cloud", "Dropbox", "Box", "atmgr", "CiscoCollabHost", "csc_ui", "RingCentral",
 	"Docker Desktop", "Postman", "Notion", "Figma", "Discord", "Spotify", "steam", "EpicGamesLauncher", "NVIDIA Share",
 	"RadeonSoftware", "IntelGraphicsSoftware", "RtkAudUService64", "LogiOptionsPlus", "DellSupportAssist", "HPSupportAssistant",
 	"LenovoVantage", "JabraDirect", "PlantronicsHub", "FortiClient", "PanGPA", "CSFalconService", "SentinelAgent", "TaniumClient",
 	"splunkd", "elastic-agent", "datadog-agent", "Greenshot", "ShareX", "KeePassXC", "Bitwarden", "Grammarly.Desktop",
-	"Evernote", "Obsidian", "idea64", "pycharm64", "goland64", "rider64", "clion64", "webstorm64", "datagrip64", "sublime_text",
-	"notepad++", "WinSCP", "putty", "filezilla", "MobaXterm", "Wireshark", "Fiddler", "Insomnia", "terraform", "kubectl", "helm",
-	"azcopy", "aws", "gcloud", "javaw", "msbuild", "pwsh", "WindowsTerminal", "Snagit32", "Camtasia", "OBS64", "vlc", "AnyDesk",
-	"TeamViewer", "RemoteDesktopManager", "mstsc", "msrdc", "Citrix Workspace", "wfica32", "GlobalProtect", "ZSATunnel", "Netskope",
-	"OktaVerify", "DuoDesktop", "Yubico Authenticator", "Signal", "WhatsApp", "Telegram", "Thunderbird", "Brave", "opera", "vivaldi",
-	"tableau", "PowerBIDesktop", "SSMS", "azuredatastudio", "DBeaver", "GitHubDesktop", "SourceTree", "GitKraken", "Tower", "Fork",
+	"Evernote", "Obsidian", "idea64", "pycharm64", "goland64", "rider64", "clion64", "phpstorm64", "datagrip64", "sublime_text",
+	"notepad++", "WinSCP", "putty", "filezilla", "MobaXterm", "Wireshark", "Fiddler", "Insomnia", "packer", "kubectl", "helm",
+	"azcopy", "aws", "gcloud", "javaw", "msbuild", "pwsh", "WindowsTerminal", "Snagit32", "Camtasia", "OBS64", "Plex", "AnyDesk",
+	"TeamViewer", "RemoteDesktopManager", "mstsc", "msrdc", "Citrix Workspace", "CDViewer", "GlobalProtect", "ZSATunnel", "Netskope",
+	"OktaVerify", "DuoDesktop", "Yubico Authenticator", "Signal", "WhatsApp", "Telegram", "Thunderbird", "Brave", "opera", "Ferdium",
+	"knime", "PowerBIDesktop", "SSMS", "azuredatastudio", "DBeaver", "GitHubDesktop", "SourceTree", "GitKraken", "Tower", "Fork",
 	"rustup", "cargo", "go", "gopls", "java", "gradle", "mvn", "ruby", "php", "perl", "R", "RStudio", "Jupyter", "anaconda-navigator",
 	"conda", "MATLAB", "AutoCAD", "Revit", "SketchUp", "Blender", "Unity Hub", "UnrealEditor", "Lightroom", "Photoshop", "Illustrator",
 	"InDesign", "AfterFX", "Premiere Pro", "Audition", "XD", "Canva", "Miro", "Loom", "Calendly", "Asana", "Trello", "Jira", "Confluence",
@@ -166,4 +169,48 @@ func withHashes(p process) process {
 	s256 := sha256.Sum256(seed)
 	p.sha1, p.md5, p.sha256 = hex.EncodeToString(s1[:]), hex.EncodeToString(m[:]), hex.EncodeToString(s256[:])
 	return p
+}
+
+// workstationSoftware and serverSoftware are the catalogues, made once: every generator shares
+// them and none changes them.
+var (
+	workstationSoftware = sync.OnceValues(func() ([]process, []float64) { return catalogue(false) })
+	serverSoftware      = sync.OnceValues(func() ([]process, []float64) { return catalogue(true) })
+)
+
+// catalogue lists the processes of workstations or servers with Zipf-like cumulative weights:
+// the everyday software first, then the long tail in a fixed, name-independent order.
+func catalogue(servers bool) ([]process, []float64) {
+	var procs []process
+	for _, p := range core {
+		if servers && (p.server || p.serverOnly) || !servers && !p.serverOnly {
+			procs = append(procs, withHashes(p))
+		}
+	}
+	t := tail()
+	sort.SliceStable(t, func(i, j int) bool { return hash32("tail:"+t[i].name) < hash32("tail:"+t[j].name) })
+	for _, p := range t {
+		if !servers || p.system {
+			procs = append(procs, withHashes(p))
+		}
+	}
+	var cum []float64
+	for i := range procs {
+		cum = appendCum(cum, 1/math.Pow(float64(i+1), 1.2))
+	}
+	return procs, cum
+}
+
+func appendCum(cum []float64, w float64) []float64 {
+	last := 0.0
+	if len(cum) > 0 {
+		last = cum[len(cum)-1]
+	}
+	return append(cum, last+w)
+}
+
+func (g *generator) pick(cum []float64) int {
+	x := g.rng.Float64() * cum[len(cum)-1]
+	i := sort.SearchFloat64s(cum, x)
+	return min(i, len(cum)-1)
 }

@@ -77,3 +77,13 @@ func fleet(rng *rand.Rand, n int) []device {
 	}
 	return out
 }
+
+// deviceNamed is the fleet's device called name (the planted devices are always in the fleet).
+func (g *generator) deviceNamed(name string) device {
+	for _, d := range g.devices {
+		if d.name == name {
+			return d
+		}
+	}
+	return g.devices[0]
+}

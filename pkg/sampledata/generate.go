@@ -2,10 +2,8 @@ package sampledata
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
-	"sort"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/kql"
@@ -13,14 +11,21 @@ import (
 
 // Config chooses what Generate makes. The table is a pure function of Config.
 type Config struct {
-	// Rows is the number of rows (planted intrusions included).
+	// Rows is the table's size: a table whose Span is a whole number of days and whose Now is
+	// on the hour holds exactly Rows rows, the planted events (34 when Span is two days or
+	// more) and Rows minus those of the fleet's traffic. The fleet's traffic is a rate (that
+	// many events per Span, more in office hours), so at other instants the two partial hours
+	// at the table's ends make it differ by a few dozen rows.
 	Rows int
-	// Seed picks the fleet and the traffic.
+	// Seed picks the fleet and its traffic.
 	Seed int64
 	// Now is the end of the generated period; zero means the current time (then the table is
 	// only deterministic for a given Now, so tests should set it).
 	Now time.Time
-	// Span is the generated period before Now (default 7 days).
+	// Span is the generated period before Now: default (zero or less) 7 days, at least an hour
+	// (a shorter span counts as an hour). The traffic is made an hour at a time, so an hour's
+	// worth is the least a table costs; a span of a millisecond would otherwise ask for Rows
+	// connections per millisecond.
 	Span time.Duration
 	// Devices is the fleet size (default 40 to 80, chosen by the seed).
 	Devices int
@@ -31,34 +36,69 @@ type Config struct {
 // DefaultSpan is the period covered when Config.Span is zero.
 const DefaultSpan = 7 * 24 * time.Hour
 
-// Generate makes the DeviceNetworkEvents table described by cfg (see SCENARIO.md).
+// Generate makes the DeviceNetworkEvents table described by cfg (see SCENARIO.md): the fleet's
+// events with TimeGenerated in [Now-Span, Now), hour after hour, each planted event after the
+// fleet's events of its hour. It streams the rows into the table, never holding them as Events.
 func Generate(cfg Config) *kql.Table {
 	t := kql.NewTable(TableName, Schema)
+	t.Grow(min(max(cfg.Rows, 0), 1<<24) + 64) // about Rows rows (Config.Rows); the bound only guards the reservation
 	row := make([]any, 0, len(Schema))
-	each(cfg, func(e *Event) {
-		row = e.row(row[:0])
-		_ = t.AppendRow(row...) // every value has its column's type by construction; tests check Len
-	})
+	each(cfg, func(e *Event) { row = appendRow(t, e, row) })
 	return t
 }
 
-// Events returns the rows Generate would make, as structs, for tests that compute expected
-// answers in plain Go.
+// Table makes a DeviceNetworkEvents table of the given events, in order: Generate(cfg) is
+// Table(Events(cfg)). Tests use it to assemble windows of Traffic and Intrusions.
+func Table(evs []Event) *kql.Table {
+	t := kql.NewTable(TableName, Schema)
+	t.Grow(len(evs))
+	row := make([]any, 0, len(Schema))
+	for i := range evs {
+		row = appendRow(t, &evs[i], row)
+	}
+	return t
+}
+
+// appendRow appends e to t, using row as scratch space, and returns it for the next row.
+func appendRow(t *kql.Table, e *Event, row []any) []any {
+	row = e.row(row[:0])
+	_ = t.AppendRow(row...) // every value has its column's type by construction; tests check Len
+	return row
+}
+
+// Events returns the rows Generate would make, in the same order, as structs, for tests that
+// compute expected answers in plain Go.
 func Events(cfg Config) []Event {
-	out := make([]Event, 0, max(cfg.Rows, 0))
+	out := make([]Event, 0, max(cfg.Rows, 0)+64)
 	each(cfg, func(e *Event) { out = append(out, *e) })
 	return out
 }
 
-// Action types and their shares of the fleet's traffic.
-var actions = []struct {
-	name  string
-	share float64
-}{
-	{"ConnectionSuccess", 0.82}, {"ConnectionFailed", 0.06}, {"InboundConnectionAccepted", 0.05},
-	{"ConnectionRequest", 0.04}, {"ListeningConnectionCreated", 0.03},
+// Traffic returns the fleet's events (no planted ones) with TimeGenerated in [from, to), in
+// table order. It depends on cfg's Rows, Span, Seed, Devices and NoIntrusions, not on Now: the
+// fleet's rows of Generate(cfg) are Traffic(cfg, cfg.Now-cfg.Span, cfg.Now), so one call can
+// serve the tables of many instants.
+func Traffic(cfg Config, from, to time.Time) []Event {
+	var out []Event
+	if cfg.Rows <= 0 || !from.Before(to) {
+		return out
+	}
+	g := newGenerator(cfg)
+	g.traffic(from, to, func(e *Event) { out = append(out, *e) })
+	return out
 }
 
+// Intrusions returns the planted events of the table at cfg.Now, sorted by TimeGenerated (none
+// with NoIntrusions, or when Rows is too small to hide them: under four rows per planted event).
+func Intrusions(cfg Config) []Event {
+	if cfg.Rows <= 0 {
+		return nil
+	}
+	return newGenerator(cfg).planted
+}
+
+// generator makes events: the fleet, its software and its destinations are fixed by the seed;
+// rng is the random stream of the hour being made.
 type generator struct {
 	cfg      Config
 	rng      *rand.Rand
@@ -71,240 +111,110 @@ type generator struct {
 	dests    map[string][]endpoint
 	tenant   string
 	strCache map[string]string
+	// planted is the table's planted events; fleetRows the fleet's events per Span, so that
+	// the table holds Rows events in all (see Config.Rows).
+	planted   []Event
+	fleetRows int
 }
 
 func newGenerator(cfg Config) *generator {
 	if cfg.Span <= 0 {
 		cfg.Span = DefaultSpan
 	}
+	cfg.Span = max(cfg.Span, bucketLen)
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
 	cfg.Now = cfg.Now.UTC().Truncate(time.Millisecond)
 	g := &generator{
 		cfg:      cfg,
-		rng:      rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
-		dests:    resolve(),
+		dests:    destinations(),
 		strCache: map[string]string{},
 	}
+	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15))
 	n := cfg.Devices
 	if n <= 0 {
-		n = 40 + g.rng.IntN(41)
+		n = 40 + rng.IntN(41)
 	}
-	g.devices = fleet(g.rng, n)
+	g.devices = fleet(rng, n)
 	for _, d := range g.devices {
 		g.devCum = appendCum(g.devCum, d.weight)
 	}
 	g.tenant = guidFrom(fmt.Sprint("tenant:", cfg.Seed))
-	g.wsProcs, g.wsCum = catalogue(false)
-	g.srvProcs, g.srvCum = catalogue(true)
+	g.wsProcs, g.wsCum = workstationSoftware()
+	g.srvProcs, g.srvCum = serverSoftware()
+	g.planted = g.plant()
+	g.fleetRows = cfg.Rows - len(g.planted)
 	return g
 }
 
-// catalogue lists the processes of workstations or servers with Zipf-like cumulative weights:
-// the everyday software first, then the long tail in a fixed, name-independent order.
-func catalogue(servers bool) ([]process, []float64) {
-	var procs []process
-	for _, p := range core {
-		if servers && (p.server || p.serverOnly) || !servers && !p.serverOnly {
-			procs = append(procs, withHashes(p))
-		}
-	}
-	t := tail()
-	sort.SliceStable(t, func(i, j int) bool { return hash32("tail:"+t[i].name) < hash32("tail:"+t[j].name) })
-	for _, p := range t {
-		if !servers || p.system {
-			procs = append(procs, withHashes(p))
-		}
-	}
-	var cum []float64
-	for i := range procs {
-		cum = appendCum(cum, 1/math.Pow(float64(i+1), 1.2))
-	}
-	return procs, cum
-}
-
-func appendCum(cum []float64, w float64) []float64 {
-	last := 0.0
-	if len(cum) > 0 {
-		last = cum[len(cum)-1]
-	}
-	return append(cum, last+w)
-}
-
-func (g *generator) pick(cum []float64) int {
-	x := g.rng.Float64() * cum[len(cum)-1]
-	i := sort.SearchFloat64s(cum, x)
-	return min(i, len(cum)-1)
-}
-
-// each calls f with every row in order; the Event is reused between calls.
+// each calls f with every row of the table at cfg.Now, in order; the Event is reused between
+// calls.
 func each(cfg Config, f func(*Event)) {
 	if cfg.Rows <= 0 {
 		return
 	}
 	g := newGenerator(cfg)
-	planted := map[int]Event{}
-	if !cfg.NoIntrusions {
-		evs := g.intrusions()
-		if len(evs)*4 <= cfg.Rows {
-			for _, e := range evs {
-				for {
-					i := g.rng.IntN(cfg.Rows)
-					if _, taken := planted[i]; !taken {
-						planted[i] = e
-						break
-					}
-				}
-			}
+	planted := g.planted
+	from, to := g.cfg.Now.Add(-g.cfg.Span), g.cfg.Now
+	last := bucketOf(from) - 1
+	flush := func(upTo int64) { // the planted events of the hours up to upTo
+		for len(planted) > 0 && bucketOf(planted[0].TimeGenerated) <= upTo {
+			f(&planted[0])
+			planted = planted[1:]
 		}
 	}
+	g.traffic(from, to, func(e *Event) {
+		if b := bucketOf(e.TimeGenerated); b != last {
+			flush(b - 1)
+			last = b
+		}
+		f(e)
+	})
+	flush(bucketOf(to))
+}
+
+// traffic calls f with the fleet's events with TimeGenerated in [from, to), hour by hour; the
+// Event is reused between calls.
+func (g *generator) traffic(from, to time.Time, f func(*Event)) {
 	var e Event
-	for i := 0; i < cfg.Rows; i++ {
-		if p, ok := planted[i]; ok {
-			e = p
-		} else {
-			g.event(&e)
-		}
-		e.ReportId = int64(i) + 10000
-		e.TenantId, e.Type = g.tenant, TableName
-		f(&e)
-	}
-}
-
-// randomTime draws a time in the span, busier in office hours (07:00-19:00 UTC).
-func (g *generator) randomTime() time.Time {
-	spanMs := g.cfg.Span.Milliseconds()
-	var t time.Time
-	for try := 0; try < 6; try++ {
-		t = g.cfg.Now.Add(-time.Duration(1+g.rng.Int64N(spanMs)) * time.Millisecond)
-		if h := t.Hour(); h >= 7 && h < 19 || g.rng.Float64() < 0.3 {
-			break
-		}
-	}
-	return t
-}
-
-// fill replaces {user} in s, caching the result.
-func (g *generator) fill(s, user string) string {
-	if !strings.Contains(s, "{user}") {
-		return s
-	}
-	k := user + "\x00" + s
-	if v, ok := g.strCache[k]; ok {
-		return v
-	}
-	v := strings.ReplaceAll(s, "{user}", user)
-	g.strCache[k] = v
-	return v
-}
-
-// event makes one row of the fleet's normal traffic.
-func (g *generator) event(e *Event) {
-	*e = Event{}
-	di := g.pick(g.devCum)
-	d := g.devices[di]
-	procs, cum := g.wsProcs, g.wsCum
-	if d.server {
-		procs, cum = g.srvProcs, g.srvCum
-	}
-	p := procs[g.pick(cum)]
-	user := d.user
-	if d.server || user == "" {
-		user = "svc_app"
-	}
-	e.TimeGenerated = g.randomTime()
-	e.Timestamp = e.TimeGenerated.Add(-time.Duration(g.rng.IntN(90000)) * time.Millisecond)
-	e.DeviceId, e.DeviceName = d.id, d.name
-	e.LocalIP, e.LocalIPType = d.ip, "Private"
-	e.InitiatingProcessFileName = p.name
-	if p.name != "" {
-		e.InitiatingProcessFolderPath = g.fill(p.path, user)
-		e.InitiatingProcessCommandLine = g.fill(p.cmds[g.rng.IntN(len(p.cmds))], user)
-		e.InitiatingProcessParentFileName = p.parents[g.rng.IntN(len(p.parents))]
-		e.InitiatingProcessSHA1, e.InitiatingProcessMD5, e.InitiatingProcessSHA256 = p.sha1, p.md5, p.sha256
-		e.InitiatingProcessId = int64(hash32(d.name+"/"+p.name)%15000)*4 + 1000
-		e.InitiatingProcessParentId = int64(hash32(d.name+"/"+e.InitiatingProcessParentFileName)%15000)*4 + 600
-		e.InitiatingProcessCreationTime = e.Timestamp.Add(-time.Duration(30+g.rng.IntN(3*86400)) * time.Second)
-		switch {
-		case p.system:
-			e.InitiatingProcessAccountName, e.InitiatingProcessAccountDomain = "system", "nt authority"
-			e.InitiatingProcessIntegrityLevel, e.InitiatingProcessTokenElevation = "System", "TokenElevationTypeDefault"
-		case p.elevate:
-			e.InitiatingProcessAccountName, e.InitiatingProcessAccountDomain = user, "contoso"
-			e.InitiatingProcessIntegrityLevel, e.InitiatingProcessTokenElevation = "High", "TokenElevationTypeFull"
-		default:
-			e.InitiatingProcessAccountName, e.InitiatingProcessAccountDomain = user, "contoso"
-			e.InitiatingProcessIntegrityLevel, e.InitiatingProcessTokenElevation = "Medium", "TokenElevationTypeLimited"
-		}
-	}
-	x := g.rng.Float64()
-	for _, a := range actions {
-		if x < a.share {
-			e.ActionType = a.name
-			break
-		}
-		x -= a.share
-	}
-	if e.ActionType == "" {
-		e.ActionType = actions[0].name
-	}
-	switch e.ActionType {
-	case "ListeningConnectionCreated":
-		e.LocalPort = []int64{135, 445, 5040, 7680, 3389, 49664, 5985}[g.rng.IntN(7)]
-		e.RemotePort = -1
-		e.Protocol = "Tcp"
-	case "InboundConnectionAccepted":
-		peer := g.devices[g.rng.IntN(len(g.devices))]
-		e.RemoteIP, e.RemoteIPType = peer.ip, "Private"
-		e.LocalPort = []int64{445, 3389, 135, 5985, 443}[g.rng.IntN(5)]
-		e.RemotePort = 49152 + int64(g.rng.IntN(16383))
-		e.Protocol = "Tcp"
-	default:
-		g.outbound(e, p, d)
-		if e.ActionType == "ConnectionFailed" {
-			e.AdditionalFields = `{"Reason":"TimedOut"}`
+	for b := bucketOf(from); bucketStart(b).Before(to); b++ {
+		g.rng = bucketRand(g.cfg.Seed, b)
+		start := bucketStart(b)
+		for i, n := 0, bucketRows(g.fleetRows, g.cfg.Span, b); i < n; i++ {
+			// Every event draws its time first, so an hour's events are the same whichever
+			// part of the hour a window keeps.
+			t := start.Add(time.Duration(g.rng.Int64N(int64(bucketLen/time.Millisecond))) * time.Millisecond)
+			g.event(&e, t)
+			if t.Before(from) || !t.Before(to) {
+				continue
+			}
+			e.ReportId = reportID(b, i)
+			e.TenantId, e.Type = g.tenant, TableName
+			f(&e)
 		}
 	}
 }
 
-// outbound picks where a process connects: its services on the internet mostly, the intranet,
-// loopback and multicast sometimes; a few connections go over IPv6.
-func (g *generator) outbound(e *Event, p process, d device) {
-	e.LocalPort = 49152 + int64(g.rng.IntN(16383))
-	x := g.rng.Float64()
-	eps := g.dests[p.dests]
-	switch {
-	case len(eps) == 0 || x < 0.12: // intranet-only processes ("internal", "domain") too
-		ep := internal[g.rng.IntN(len(internal))]
-		e.RemoteIP, e.RemoteIPType, e.RemotePort, e.Protocol, e.RemoteUrl = ep.ipv4[0], "Private", int64(ep.port), ep.proto, ep.url
-	case x < 0.14:
-		e.RemoteIP, e.RemoteIPType, e.Protocol = "127.0.0.1", "Loopback", "Tcp"
-		e.RemotePort = []int64{9222, 5939, 8080, 50051}[g.rng.IntN(4)]
-	case x < 0.15:
-		e.RemoteIP, e.RemoteIPType, e.RemotePort, e.Protocol = "239.255.255.250", "Reserved", 1900, "Udp"
-	default:
-		ep := eps[g.rng.IntN(len(eps))]
-		e.RemoteIPType, e.RemotePort, e.Protocol = "Public", int64(ep.port), ep.proto
-		if ep.ipv6 != "" && g.rng.Float64() < 0.06 {
-			e.RemoteIP = ep.ipv6
-			e.LocalIP, e.LocalIPType = d.ipv6, "Public"
-		} else {
-			e.RemoteIP = ep.ipv4[g.rng.IntN(len(ep.ipv4))]
-		}
-		if ep.url != "" && g.rng.Float64() < 0.85 {
-			e.RemoteUrl = ep.url
-		}
+// plant makes the planted events in [Now-Span, Now), sorted by TimeGenerated, with their report
+// ids; none with NoIntrusions or when the table is too small to hide them. Their number depends
+// on Span (the oldest are 30 hours old), never on Now.
+func (g *generator) plant() []Event {
+	if g.cfg.NoIntrusions || g.cfg.Rows <= 0 {
+		return nil
 	}
-}
-
-func (g *generator) deviceNamed(name string) device {
-	for _, d := range g.devices {
-		if d.name == name {
-			return d
-		}
+	evs := g.intrusions()
+	if len(evs)*4 > g.cfg.Rows {
+		return nil
 	}
-	return g.devices[0]
+	from := g.cfg.Now.Add(-g.cfg.Span)
+	evs = slices.DeleteFunc(evs, func(e Event) bool { return e.TimeGenerated.Before(from) || !e.TimeGenerated.Before(g.cfg.Now) })
+	slices.SortStableFunc(evs, func(a, b Event) int { return a.TimeGenerated.Compare(b.TimeGenerated) })
+	for k := range evs {
+		evs[k].ReportId = plantedReportID(bucketOf(evs[k].TimeGenerated), k)
+		evs[k].TenantId, evs[k].Type = g.tenant, TableName
+	}
+	return evs
 }
 
 // guidFrom formats a hash of s as a GUID.

@@ -31,6 +31,7 @@ func TestSchemaAndSize(t *testing.T) {
 		if strings.Join(got, " ") != want {
 			t.Fatalf("schema\n got %s\nwant %s", strings.Join(got, " "), want)
 		}
+		// testNow is on the hour and the span seven days: exactly Rows rows (Config.Rows).
 		if tbl.Name() != "DeviceNetworkEvents" || tbl.Len() != rows {
 			t.Errorf("rows %d: table %s with %d rows", rows, tbl.Name(), tbl.Len())
 		}
@@ -78,7 +79,13 @@ func TestTimeSpread(t *testing.T) {
 			span = DefaultSpan
 		}
 		perDay := map[int]int{}
+		var office, night int
 		for _, e := range evs {
+			if h := e.TimeGenerated.Hour(); h >= 7 && h < 19 {
+				office++
+			} else {
+				night++
+			}
 			if e.TimeGenerated.After(testNow) || e.TimeGenerated.Before(testNow.Add(-span)) {
 				t.Fatalf("TimeGenerated %v outside the span", e.TimeGenerated)
 			}
@@ -89,6 +96,10 @@ func TestTimeSpread(t *testing.T) {
 				t.Fatalf("process created after its connection: %+v", e)
 			}
 			perDay[int(testNow.Sub(e.TimeGenerated)/(24*time.Hour))]++
+		}
+		// Office hours (07:00-19:00 UTC) are busier: 10 to 3 (hourWeights), as many hours each.
+		if ratio := float64(office) / float64(night); ratio < 3 || ratio > 3.7 {
+			t.Errorf("span %v: office hours hold %.2f times the night's rows, want 10/3", span, ratio)
 		}
 		days := int(span / (24 * time.Hour))
 		for d := 0; d < days; d++ {
@@ -177,6 +188,10 @@ func TestIntrusionsPlanted(t *testing.T) {
 		{Config{Rows: 5000, Seed: 9, Now: testNow}, map[string]int{IntrusionTempDropper: 15, IntrusionUnusualParent: 9, IntrusionDownloadCradle: 10}},
 		{Config{Rows: 5000, Seed: 9, Now: testNow, NoIntrusions: true}, map[string]int{}},
 		{Config{Rows: 100, Seed: 9, Now: testNow}, map[string]int{}}, // too small to hide 34 events
+		// Spans shorter than the story cut its oldest events: the dropper beacons from 30 h ago,
+		// the fake updater from 20 h ago, the cradle 9 h ago.
+		{Config{Rows: 5000, Seed: 9, Now: testNow, Span: 24 * time.Hour}, map[string]int{IntrusionTempDropper: 12, IntrusionUnusualParent: 9, IntrusionDownloadCradle: 10}},
+		{Config{Rows: 5000, Seed: 9, Now: testNow, Span: 10 * time.Hour}, map[string]int{IntrusionTempDropper: 5, IntrusionUnusualParent: 4, IntrusionDownloadCradle: 10}},
 	}
 	for _, tt := range tests {
 		got := map[string]int{}

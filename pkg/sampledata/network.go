@@ -3,6 +3,7 @@ package sampledata
 import (
 	"fmt"
 	"hash/fnv"
+	"sync"
 )
 
 // endpoint is one remote service: its host name and addresses.
@@ -76,6 +77,9 @@ var groups = map[string][]string{
 		"fastly api.segment.io:443", "google firebaseinstallations.googleapis.com:443", "amazon sentry.io:443", "microsoft dc.services.visualstudio.com:443",
 	},
 }
+
+// destinations is resolve's answer, made once: every generator shares it and none changes it.
+var destinations = sync.OnceValue(resolve)
 
 // resolve builds the endpoints of every group once; addresses are a pure function of the host.
 func resolve() map[string][]endpoint {

@@ -1,5 +1,5 @@
 import React from 'react';
-import { fireEvent, render } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { DataSourceSettings } from '@grafana/data';
 
 import { ConfigEditor } from './ConfigEditor';
@@ -28,13 +28,27 @@ function settings(jsonData: KqlHuntOptions): DataSourceSettings<KqlHuntOptions, 
   return s as DataSourceSettings<KqlHuntOptions, KqlHuntSecureOptions>;
 }
 
+/** The editor as Grafana hosts it: the settings it is given are the ones it last changed. */
+function Host({ initial, spy }: { initial: KqlHuntOptions; spy?: jest.Mock }) {
+  const [opts, setOpts] = React.useState(settings(initial));
+  return (
+    <ConfigEditor
+      options={opts}
+      onOptionsChange={(o) => {
+        spy?.(o);
+        setOpts(o);
+      }}
+    />
+  );
+}
+
+const input = (id: string) => document.querySelector(`#${id}`) as HTMLInputElement;
+
 describe('ConfigEditor', () => {
   it('writes the workspace id into jsonData.workspaceId', () => {
     const onChange = jest.fn();
     render(<ConfigEditor options={settings({})} onOptionsChange={onChange} />);
-    fireEvent.change(document.querySelector('#config-workspace')!, {
-      target: { value: ' 11111111-2222-3333-4444-555555555555 ' },
-    });
+    fireEvent.change(input('config-workspace'), { target: { value: ' 11111111-2222-3333-4444-555555555555 ' } });
     expect(onChange).toHaveBeenCalledWith(
       expect.objectContaining({ jsonData: { workspaceId: '11111111-2222-3333-4444-555555555555' } })
     );
@@ -45,32 +59,107 @@ describe('ConfigEditor', () => {
     render(
       <ConfigEditor options={settings({ azureCredentials: { authType: 'clientsecret' } })} onOptionsChange={onChange} />
     );
-    fireEvent.change(document.querySelector('#config-tenant')!, { target: { value: 'tenant-1' } });
+    fireEvent.change(input('config-tenant'), { target: { value: 'tenant-1' } });
     expect(onChange.mock.calls[0][0].jsonData.azureCredentials).toEqual({
       authType: 'clientsecret',
       tenantId: 'tenant-1',
     });
-    fireEvent.change(document.querySelector('#config-secret')!, { target: { value: 's3cret' } });
+    fireEvent.change(input('config-secret'), { target: { value: 's3cret' } });
     const withSecret = onChange.mock.calls[1][0];
     expect(withSecret.secureJsonData).toEqual({ azureClientSecret: 's3cret' });
     expect(JSON.stringify(withSecret.jsonData)).not.toContain('s3cret');
   });
 
-  it('hides authentication for the demo workspace', () => {
+  it('the demo switch hides the workspace and every credential, and keeps the timeout', () => {
     render(<ConfigEditor options={settings({ demoWorkspace: true })} onOptionsChange={jest.fn()} />);
-    expect(document.querySelector('#config-tenant')).toBeNull();
-    expect(document.querySelector('#config-secret')).toBeNull();
+    for (const id of [
+      'config-workspace',
+      'config-additional-workspaces',
+      'config-tenant',
+      'config-secret',
+      'config-cloud',
+      'config-audience',
+    ]) {
+      expect(input(id)).toBeNull();
+    }
+    expect(input('config-timeout')).not.toBeNull();
   });
 
-  it('shows the endpoints only for custom clouds', () => {
+  it('shows the endpoints only for custom clouds, and the audience always', () => {
     const { rerender } = render(<ConfigEditor options={settings({})} onOptionsChange={jest.fn()} />);
-    expect(document.querySelector('#config-endpoint')).toBeNull();
+    expect(input('config-endpoint')).toBeNull();
     rerender(
       <ConfigEditor
         options={settings({ azureCredentials: { azureCloud: 'AzureCustomizedCloud' } })}
         onOptionsChange={jest.fn()}
       />
     );
-    expect(document.querySelector('#config-endpoint')).not.toBeNull();
+    expect(input('config-endpoint')).not.toBeNull();
+    expect(input('config-audience')).not.toBeNull();
+  });
+
+  it('writes the audience into jsonData.endpoints.audience', () => {
+    const spy = jest.fn();
+    render(<Host initial={{ azureCredentials: { azureCloud: 'AzureCustomizedCloud' } }} spy={spy} />);
+    fireEvent.change(input('config-audience'), { target: { value: 'https://aud.example' } });
+    expect(spy).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: expect.objectContaining({ endpoints: { audience: 'https://aud.example' } }) })
+    );
+  });
+
+  it.each([
+    [
+      'config-workspace',
+      'not-a-guid',
+      `workspace "not-a-guid" is not a workspace ID: use the workspace's GUID (e.g. 11111111-2222-3333-4444-555555555555), not its name or resource ID`,
+    ],
+    [
+      'config-workspace',
+      '',
+      "no default workspace: set jsonData.workspaceId to the Log Analytics workspace ID (a GUID, shown as 'Workspace ID' on the workspace's overview page)",
+    ],
+    [
+      'config-timeout',
+      '900',
+      'jsonData.queryTimeoutSeconds is 900: use a whole number of seconds from 1 to 600 (default 180)',
+    ],
+    [
+      'config-timeout',
+      'soon',
+      'jsonData.queryTimeoutSeconds is soon: use a whole number of seconds from 1 to 600 (default 180)',
+    ],
+  ])('%s = %j: shows the backend message once the field is left', (id, value, message) => {
+    render(<Host initial={{ workspaceId: '11111111-2222-3333-4444-555555555555' }} />);
+    fireEvent.change(input(id), { target: { value } });
+    expect(screen.queryByText(message)).toBeNull();
+    fireEvent.blur(input(id));
+    expect(screen.getByText(message)).toBeInTheDocument();
+  });
+
+  it('takes an additional workspace with Enter, and names one that is not a GUID', () => {
+    const spy = jest.fn();
+    render(<Host initial={{ workspaceId: '11111111-2222-3333-4444-555555555555' }} spy={spy} />);
+    fireEvent.change(input('config-additional-workspaces'), { target: { value: 'my-workspace' } });
+    fireEvent.keyDown(input('config-additional-workspaces'), { key: 'Enter' });
+    expect(spy.mock.lastCall[0].jsonData.additionalWorkspaces).toEqual(['my-workspace']);
+    expect(screen.getByText(/workspace "my-workspace" is not a workspace ID/)).toBeInTheDocument();
+  });
+
+  it('an https endpoint is required for a custom cloud', () => {
+    render(
+      <Host
+        initial={{
+          workspaceId: '11111111-2222-3333-4444-555555555555',
+          azureCredentials: { azureCloud: 'AzureCustomizedCloud' },
+        }}
+      />
+    );
+    fireEvent.change(input('config-endpoint'), { target: { value: 'http://la.local/v1' } });
+    fireEvent.blur(input('config-endpoint'));
+    expect(
+      screen.getByText(
+        'jsonData.endpoints.logAnalytics must use https (Azure sends credentials only over TLS), not "http"'
+      )
+    ).toBeInTheDocument();
   });
 });

@@ -1,50 +1,104 @@
 import React from 'react';
-import { Field, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { SelectableValue } from '@grafana/data';
+import { EditorField, EditorRow } from '@grafana/plugin-ui';
+// See FieldPicker.tsx for why Select rather than Combobox.
+import { Input, MultiSelect, Select, Text } from '@grafana/ui';
 
-import { KqlHuntQuery, PivotName } from '../types';
+import { QUERY_DEFAULTS } from '../defaults';
+import { KqlHuntQuery, PivotInfo } from '../types';
+import { QueryProblems } from '../validation';
+import { RunPolicy } from './useRunPolicy';
 
 interface Props {
   query: KqlHuntQuery;
-  onChange: (patch: Partial<KqlHuntQuery>, run?: boolean) => void;
+  policy: RunPolicy;
+  problems: QueryProblems;
+  pivots: PivotInfo[];
+  pivotsLoading: boolean;
+  pivotsError?: string;
 }
 
-const pivots: Array<{ value: PivotName; label: string; description: string }> = [
-  { value: 'parent-process', label: 'Parent process', description: 'Parent differs from the process' },
-  { value: 'temp-folder', label: 'Temp folder', description: 'Started from a folder containing "temp"' },
-  { value: 'cmd-powershell', label: 'cmd / PowerShell', description: 'Command line has cmd or powershell' },
-];
-
-/** The notebook's three saved pivots; without process names they pivot on this query's anomalies. */
-export function PivotOptions({ query, onChange }: Props) {
+/**
+ * The notebook's pivots, listed by GET pivots; values typed one by one (a name may hold commas); without
+ * names the pivot runs on the anomalies of the KQL below, scored with the anomaly options.
+ */
+export function PivotOptions({ query, policy, problems, pivots, pivotsLoading, pivotsError }: Props) {
+  const options: Array<SelectableValue<string>> = pivots.map((p) => ({
+    value: p.name,
+    label: p.title,
+    description: p.column ? `${p.description} (on ${p.column})` : p.description,
+  }));
+  if (query.pivot && !pivots.some((p) => p.name === query.pivot)) {
+    options.unshift({ value: query.pivot, label: query.pivot });
+  }
+  const chosen = pivots.find((p) => p.name === query.pivot);
   return (
-    <Stack gap={2} wrap="wrap">
-      <Field label="Pivot">
-        <RadioButtonGroup options={pivots} value={query.pivot} onChange={(v) => onChange({ pivot: v }, true)} />
-      </Field>
-      <Field label="Processes" description="Comma separated; empty: the anomalies of the KQL below">
-        <Input
-          id="query-values"
-          width={40}
-          value={(query.values ?? []).join(', ')}
-          onChange={(e) =>
-            onChange({
-              values: e.currentTarget.value
-                .split(',')
-                .map((v) => v.trim())
-                .filter((v) => v !== ''),
-            })
-          }
+    <EditorRow>
+      <EditorField
+        label="Pivot"
+        htmlFor="query-pivot"
+        invalid={!!problems.pivot || !!pivotsError}
+        error={problems.pivot ?? (pivotsError && `The pivots could not be listed: ${pivotsError}`)}
+      >
+        {/* eslint-disable-next-line @typescript-eslint/no-deprecated */}
+        <Select<string>
+          inputId="query-pivot"
+          width={36}
+          options={options}
+          isLoading={pivotsLoading}
+          value={query.pivot ?? null}
+          allowCustomValue
+          onChange={(v) => policy.commit({ pivot: v.value })}
         />
-      </Field>
-      <Field label="Lookback" description="KQL timespan">
+      </EditorField>
+      <EditorField
+        label={chosen?.column ? `Values of ${chosen.column}` : 'Process names'}
+        htmlFor="query-values"
+        tooltip="Each value is matched exactly. Empty: the anomalous values of the KQL below."
+        optional
+      >
+        {/* A multi-select of typed values rather than TagsInput, which refuses values over 50 characters. */}
+        {/* eslint-disable-next-line @typescript-eslint/no-deprecated */}
+        <MultiSelect<string>
+          inputId="query-values"
+          width={40}
+          options={(query.values ?? []).map((v) => ({ value: v, label: v }))}
+          value={query.values ?? []}
+          allowCustomValue
+          placeholder="Type a name, Enter to add"
+          noOptionsMessage="Type a name, Enter to add"
+          onChange={(picked: Array<SelectableValue<string>>) => {
+            const values = picked.map((p) => p.value ?? '').filter((v) => v !== '');
+            policy.commit({ values: values.length ? values : undefined });
+          }}
+        />
+      </EditorField>
+      <EditorField
+        label="Lookback"
+        htmlFor="query-lookback"
+        tooltip="How far back the pivot looks: a KQL timespan such as 7d, 12h or 30m."
+        invalid={!!problems.lookback}
+        error={problems.lookback}
+      >
         <Input
           id="query-lookback"
           width={10}
           value={query.lookback ?? ''}
-          placeholder="7d"
-          onChange={(e) => onChange({ lookback: e.currentTarget.value.trim() || undefined })}
+          placeholder={QUERY_DEFAULTS.lookback}
+          invalid={!!problems.lookback}
+          onChange={(e) => policy.change({ lookback: e.currentTarget.value.trim() || undefined })}
+          onBlur={() => policy.commit()}
         />
-      </Field>
-    </Stack>
+      </EditorField>
+      {query.values?.length ? (
+        <Text variant="bodySmall" color="secondary">
+          Pivoting on the names given; the KQL is not used.
+        </Text>
+      ) : (
+        <Text variant="bodySmall" color="secondary">
+          Pivoting on the anomalies of the KQL below, scored with the anomaly options.
+        </Text>
+      )}
+    </EditorRow>
   );
 }

@@ -1,5 +1,5 @@
 //go:build !race
 
-package sampledata
+package demo_test
 
 const raceEnabled = false
