@@ -16,6 +16,7 @@ import (
 func main() {
 	budget, err := membudget.FromEnv(os.LookupEnv) // a bad value stops the plugin, in the admin's log
 	if err == nil {
+		membudget.SetSoftLimit(budget, os.LookupEnv)
 		err = datasource.Manage(plugin.ID, plugin.NewFactory(plugin.Deps{Demo: demo.New(), ResultBudget: budget}), datasource.ManageOpts{})
 	}
 	if err != nil {

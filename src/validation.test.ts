@@ -1,4 +1,4 @@
-import { parseNumberText, validateQuery, validateSettings } from './validation';
+import { parseNumberText, validateQuery, validateSettings, parseMaxSamplesText } from './validation';
 import { KqlHuntQuery } from './types';
 
 const anomaly = (q: Partial<KqlHuntQuery>) => validateQuery({ refId: 'A', queryType: 'anomaly', ...q });
@@ -110,5 +110,19 @@ describe('validateSettings', () => {
         endpoints: { logAnalytics: 'https://la/v1' },
       })
     ).toEqual({});
+  });
+});
+
+describe('maxSamples written as a fraction', () => {
+  it('keeps "1.0" as text so that it reaches the backend as a fraction, not one row', () => {
+    expect(parseMaxSamplesText('1.0')).toBe('1.0');
+    expect(parseMaxSamplesText(' 1e0 ')).toBe('1e0');
+    expect(parseMaxSamplesText('256')).toBe(256);
+    expect(parseMaxSamplesText('0.5')).toBe(0.5);
+    expect(parseMaxSamplesText('')).toBeUndefined();
+    expect(validateQuery({ refId: 'A', queryType: 'anomaly', maxSamples: '1.0' }).maxSamples).toBeUndefined();
+    expect(validateQuery({ refId: 'A', queryType: 'anomaly', maxSamples: '2.0' }).maxSamples).toMatch(
+      /maxSamples "2.0" is not valid/
+    );
   });
 });

@@ -45,6 +45,19 @@ export function parseNumberText(text: string): number | string | undefined {
   return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : t;
 }
 
+/**
+ * maxSamples as typed: like parseNumberText, except that a whole number written as a fraction ("1.0",
+ * "1e0") stays text. JSON has one number type and JavaScript writes 1.0 as 1, which the backend reads
+ * as one row per tree (scikit-learn's int); the text "1.0" is the fraction, all the rows.
+ */
+export function parseMaxSamplesText(text: string): number | string | undefined {
+  const v = parseNumberText(text);
+  if (typeof v === 'number' && Number.isInteger(v) && /[.eE]/.test(text)) {
+    return text.trim();
+  }
+  return v;
+}
+
 export function isGuid(s: string): boolean {
   return GUID.test(s);
 }
@@ -80,8 +93,12 @@ function maxSamplesProblem(v: number | string | undefined): string | undefined {
   if (v === undefined || v === 'auto') {
     return undefined;
   }
-  // A whole number is a row count, anything else a fraction in (0, 1], as scikit-learn reads int and float.
+  // A whole number is a row count, anything else a fraction in (0, 1], as scikit-learn reads int and float;
+  // a fraction written as text ("1.0") is how a whole-valued fraction survives JSON.
   if (typeof v === 'number' && v > 0 && (Number.isInteger(v) || v <= 1)) {
+    return undefined;
+  }
+  if (typeof v === 'string' && /[.eE]/.test(v) && Number(v) > 0 && Number(v) <= 1) {
     return undefined;
   }
   return `maxSamples ${shown(v)} is not valid: use "auto", a whole number of rows (e.g. 256) or a fraction in (0, 1]`;

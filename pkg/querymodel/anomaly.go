@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
@@ -94,7 +95,9 @@ func parseContamination(raw json.RawMessage, f *iforest.Config) error {
 
 // parseMaxSamples reads "auto", a row count or a fraction. scikit-learn reads a Python int as a row
 // count and a float as a fraction; JSON has one number type, so a number written without a
-// fractional part or exponent (256) is a count and any other (0.5, 1.0, 1e-3) a fraction.
+// fractional part or exponent (256) is a count and any other (0.5, 1.0, 1e-3) a fraction. A number
+// may also come as text ("1.0"): JavaScript writes the number 1.0 as 1, so an editor sends the
+// fraction of all rows as the string "1.0".
 func parseMaxSamples(raw json.RawMessage, f *iforest.Config) error {
 	if isAbsent(raw) {
 		return nil
@@ -102,11 +105,14 @@ func parseMaxSamples(raw json.RawMessage, f *iforest.Config) error {
 	const hint = `use "auto", a whole number of rows (e.g. 256) or a fraction in (0, 1] (e.g. 0.5)`
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		if s == "auto" {
+		if s = strings.TrimSpace(s); s == "auto" {
 			f.MaxSamples = iforest.MaxSamplesAuto()
 			return nil
 		}
-		return invalid("maxSamples %q is not valid: %s", s, hint)
+		if _, err := strconv.ParseFloat(s, 64); err != nil || s == "" {
+			return invalid("maxSamples %q is not valid: %s", s, hint)
+		}
+		raw = json.RawMessage(s) // the number as written, its form deciding count or fraction
 	}
 	var v float64
 	if err := json.Unmarshal(raw, &v); err != nil || math.IsInf(v, 0) {

@@ -137,3 +137,20 @@ func TestRowOrderAndAggregate(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxSamplesAsText: "1.0" is the fraction of all rows (what an editor sends, since JavaScript
+// writes 1.0 as 1), "256" a count, anything else the usual message.
+func TestMaxSamplesAsText(t *testing.T) {
+	for raw, want := range map[string]iforest.MaxSamples{
+		`"1.0"`: iforest.MaxSamplesFraction(1), `"0.25"`: iforest.MaxSamplesFraction(0.25), `"256"`: iforest.MaxSamplesCount(256),
+		`1.0`: iforest.MaxSamplesFraction(1), `1`: iforest.MaxSamplesCount(1), `" auto "`: iforest.MaxSamplesAuto(),
+	} {
+		q, err := Parse([]byte(`{"queryType":"anomaly","maxSamples":` + raw + `}`))
+		if err != nil || q.Anomaly.Forest.MaxSamples != want {
+			t.Errorf("%s: %v %v, want %v", raw, q, err, want)
+		}
+	}
+	if _, err := Parse([]byte(`{"queryType":"anomaly","maxSamples":"half"}`)); err == nil || !strings.Contains(err.Error(), `maxSamples "half" is not valid`) {
+		t.Errorf("half: %v", err)
+	}
+}

@@ -5,7 +5,7 @@ import { Collapse, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 
 import { QUERY_DEFAULTS } from '../defaults';
 import { Aggregate, KqlHuntQuery, RowOrder } from '../types';
-import { QueryProblems } from '../validation';
+import { parseMaxSamplesText, QueryProblems } from '../validation';
 import { NumberBox } from './NumberBox';
 import { RunPolicy } from './useRunPolicy';
 
@@ -75,6 +75,7 @@ export function AdvancedOptions({ query, policy, problems }: Props) {
             value={query.maxSamples}
             placeholder={QUERY_DEFAULTS.maxSamples}
             invalid={!!problems.maxSamples}
+            parse={parseMaxSamplesText}
             onChange={(v) => policy.change({ maxSamples: v })}
             onBlur={() => policy.commit()}
           />

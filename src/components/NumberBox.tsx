@@ -11,6 +11,8 @@ interface Props {
   invalid?: boolean;
   /** Each keystroke: the parsed value (undefined when empty, text when not a number). */
   onChange: (v: number | string | undefined) => void;
+  /** How the text becomes the value (default parseNumberText). */
+  parse?: (text: string) => number | string | undefined;
   onBlur: () => void;
 }
 
@@ -20,13 +22,22 @@ const show = (v: number | string | undefined) => (v === undefined ? '' : String(
  * A box for a number that keeps the text as typed ("0." stays "0." while typing) and hands the query its
  * parsed value; "auto" and other words pass through as text so that validation can name them.
  */
-export function NumberBox({ id, value, placeholder, width = 12, invalid, onChange, onBlur }: Props) {
+export function NumberBox({
+  id,
+  value,
+  placeholder,
+  width = 12,
+  invalid,
+  onChange,
+  onBlur,
+  parse = parseNumberText,
+}: Props) {
   const [text, setText] = useState(show(value));
   const [shown, setShown] = useState(value);
   if (!Object.is(value, shown)) {
     // The query changed from elsewhere (a reset, another editor): show its value unless the text means it.
     setShown(value);
-    if (!Object.is(parseNumberText(text), value)) {
+    if (!Object.is(parse(text), value)) {
       setText(show(value));
     }
   }
@@ -40,8 +51,8 @@ export function NumberBox({ id, value, placeholder, width = 12, invalid, onChang
       onChange={(e) => {
         const t = e.currentTarget.value;
         setText(t);
-        setShown(parseNumberText(t));
-        onChange(parseNumberText(t));
+        setShown(parse(t));
+        onChange(parse(t));
       }}
       onBlur={onBlur}
     />

@@ -130,11 +130,11 @@ func BenchmarkNotebookAnswer(b *testing.B) {
 		check func(*testing.B, backend.DataResponse)
 	}{
 		{"kql", map[string]any{"queryType": "kql", "kql": projection, "timeRangeMode": "query"}, wantRows(rows)},
-		{"anomaly-count", map[string]any{"queryType": "anomaly", "kql": projection, "timeRangeMode": "query", "output": "count"}, func(b *testing.B, r backend.DataResponse) {
+		{"anomaly-count", map[string]any{"queryType": "anomaly", "kql": projection, "timeRangeMode": "query", "output": "count", "rowOrder": "asReturned"}, func(b *testing.B, r backend.DataResponse) {
 			wantRows(1)(b, r)
 			pluginAnomalies, _ = r.Frames[0].Fields[0].At(0).(int64)
 		}},
-		{"anomaly-rows", map[string]any{"queryType": "anomaly", "kql": projection, "timeRangeMode": "query", "output": "rows"}, wantRows(rows)},
+		{"anomaly-rows", map[string]any{"queryType": "anomaly", "kql": projection, "timeRangeMode": "query", "output": "rows", "rowOrder": "asReturned"}, wantRows(rows)},
 	}
 	var results []caseResult
 	for _, c := range cases {
