@@ -8,9 +8,20 @@
 // ScoreRows does those four lines on a Log Analytics result frame (any number of rows, in order,
 // none lost) with pkg/iforest, scikit-learn 1.2.1's forest reproduced bit for bit. Pipeline.Run
 // (and Score, its shorthand) then applies the notebook's table search and shapes the answer for
-// a panel or an alert rule: all rows, the anomalies, the top N, a count, a count per value, or a
-// time series of anomalies. AnomalousValues lists the flagged values for the notebook's pivots
-// (package pivots).
+// a panel, an alert rule or a template variable: all rows, the anomalies, the top N, a count, a
+// count per value, a time series of anomalies, one alert instance per anomalous value, or the
+// anomalous values. AnomalousValues lists the flagged values for the pivots (package pivots).
+//
+// # Row order and counts
+//
+// Options.Forest.RowOrder is iforest.Canonical by default (NotebookOptions): the rows are scored
+// as if stably sorted by their encoded values and the answers mapped back, so the answer depends
+// only on how many rows carry each value, never on the order Log Analytics returns them in; it is
+// scikit-learn's exact answer on df.sort_values('Outlier', kind='stable'). iforest.AsReturned is the
+// notebook's own order. Because of that, ScoreCounts scores a `summarize count() by <fields>`
+// answer exactly as canonical order scores the rows it counts, however many (CountsPipeline,
+// CountSeries, and ScoreFetchedRows for the rows of the anomalous values); the scored frames' Meta
+// says which (rowOrder, aggregate).
 //
 // # Encoding, and what pandas would have held
 //
@@ -37,8 +48,8 @@
 //
 // # Errors and notices
 //
-// A field, search column or time column the frame lacks is an error wrapping querymodel.ErrInvalid
-// and ErrNoColumn that lists the frame's columns. An empty frame is not an error: the three fields
+// A field, search column or time column the frame lacks is an error wrapping ErrInvalid and
+// ErrNoColumn that lists the frame's columns; an option out of range wraps ErrInvalid. An empty frame is not an error: the three fields
 // come back empty with a notice (count says 0, so an alert on it stays quiet). One row is
 // ErrTooFewRows (wrapping iforest.ErrInvalidInput): no forest can be fitted on it. Forest settings
 // out of range wrap iforest.ErrInvalidConfig. The forest's warnings, such as max_samples above the
@@ -46,10 +57,11 @@
 //
 // # Speed
 //
-// Reading a column goes through Field.PointerAt, a pointer into the field's own slice, so no cell
-// is boxed and nothing is allocated per row; what grows with the rows is a few slices (group
-// ids, codes, the feature matrix, the three output fields, the selected row indices) and the
-// copied columns of a subset output (anomalies, top, search). 200,000 rows score in about 20 ms of
-// CPU, forest included (BenchmarkScoreNotebook200k: about 4,000 allocations per call, whatever the
-// number of rows).
+// A string column decoded by pkg/loganalytics already knows its distinct values and each row's
+// (package fielddict), so it is not grouped again; other columns are read through
+// Field.PointerAt, a pointer into the field's own slice, so no cell is boxed and nothing is
+// allocated per row. What grows with the rows is a few slices (group ids, codes, the feature
+// matrix, the three output fields, the selected row indices) and the copied columns of a subset
+// output (anomalies, top, search). 200,000 rows score in about 20 ms of CPU, forest included
+// (BenchmarkScoreNotebook200k: about 4,000 allocations per call, whatever the number of rows).
 package anomaly

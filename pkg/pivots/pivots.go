@@ -105,15 +105,6 @@ func parse(fsys fs.FS, path string) (Pivot, error) {
 // All returns every pivot, in file-name order (the notebook's order for its three).
 func All() []Pivot { return slices.Clone(catalog) }
 
-// Names lists the pivots' names, in the order of All.
-func Names() []string {
-	names := make([]string, len(catalog))
-	for i, p := range catalog {
-		names[i] = p.Name
-	}
-	return names
-}
-
 // Lookup returns the pivot with the given name.
 func Lookup(name string) (Pivot, bool) {
 	i := slices.IndexFunc(catalog, func(p Pivot) bool { return p.Name == name })
