@@ -38,50 +38,54 @@ npm_pid=$!
 go mod download
 wait "$npm_pid"
 
-# The backend's compilation (the plugin's build, every package with the race detector) runs in the
-# background while the frontend is checked: most frontend steps use one core, the Go compiler uses
-# both. Its output is printed when it is waited for. go vet's checks run within go test (the
-# analyzers go test runs on every package); a separate `go vet ./pkg/...` would compile every
-# package and its tests' dependencies once more without the race detector, over a minute cold.
+step "Frontend: production build (dist/, which the integration tests check)"
+npm run build
+
+# The backend (the plugin's build, then every Go test) runs in the background while the frontend is
+# checked: most frontend steps use one core, the Go compiler and the tests use both, and a cold run
+# is mostly Go compilation. Its output is printed when it is waited for. go vet's analyzers run
+# within go test; a separate `go vet ./pkg/...` would compile every package and its tests'
+# dependencies once more without the race detector.
 backend_log=$(mktemp)
 (
   set -e
+  step "Backend: gofmt, build dist/gpx_kqlhunt_linux_amd64 (mage build:linux)"
   unformatted=$(gofmt -l pkg Magefile.go mage.go)
   if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted"; exit 1; fi
-  echo "gofmt: ok"
   go run mage.go -v build:linux
-  go build -race ./pkg/... # warms the build cache for the tests below
-  echo "race build: ok"
   if [ "${KQLHUNT_CROSS:-0}" = 1 ]; then
     for p in linux/arm64 linux/arm darwin/amd64 darwin/arm64 windows/amd64; do
       echo "compile for $p"
       GOOS=${p%/*} GOARCH=${p#*/} go build -o /dev/null ./pkg
     done
   fi
+
+  step "Go tests with the race detector and go vet's checks (integration tests drive dist/gpx_kqlhunt_linux_amd64; fuzz corpora replayed)"
+  export KQLHUNT_REQUIRE_SKLEARN=1
+  go test -race -count=1 -vet=atomic,bool,buildtags,directive,errorsas,ifaceassert,nilfunc,printf,stringintconv,tests,copylocks,lostcancel,unmarshal,unreachable,unusedresult ./pkg/...
+
+  step "Go tests of the demo's story, without the race detector (pkg/demo/story_test.go: data, not concurrency)"
+  go test -count=1 -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo
 ) >"$backend_log" 2>&1 &
 backend_pid=$!
-echo "backend build started in the background (gofmt, mage build:linux, go build -race)"
+trap 'kill "$backend_pid" 2>/dev/null || true' EXIT
+echo "the backend's build and Go tests started in the background (their output follows the frontend's)"
 
-step "Frontend: typecheck, lint, format, unit tests, production build"
+step "Frontend: typecheck, lint, format, unit tests"
 npm run typecheck
 npm run lint
 npx prettier --check src
 npm run test:ci -- --maxWorkers 2
-npm run build
 
 step "Frontend: the editors in Chromium (scripts/test-browser.sh; installs Debian's chromium as root)"
 bash scripts/test-browser.sh
 
-step "Backend: gofmt, build dist/gpx_kqlhunt_linux_amd64 (mage build:linux), race build"
-if ! wait "$backend_pid"; then cat "$backend_log"; echo "FAIL: the backend build"; exit 1; fi
+step "Backend: waiting for the build and the Go tests"
+status=0
+wait "$backend_pid" || status=$?
+trap - EXIT
 cat "$backend_log"
-
-step "Go tests with the race detector and go vet's checks (integration tests drive dist/gpx_kqlhunt_linux_amd64; fuzz corpora replayed)"
-export KQLHUNT_REQUIRE_SKLEARN=1
-go test -race -count=1 -vet=atomic,bool,buildtags,directive,errorsas,ifaceassert,nilfunc,printf,stringintconv,tests,copylocks,lostcancel,unmarshal,unreachable,unusedresult ./pkg/...
-
-step "Go tests of the demo's story, without the race detector (pkg/demo/story_test.go: data, not concurrency)"
-go test -count=1 -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo
+if [ "$status" != 0 ]; then echo "FAIL: the backend's build or Go tests (above)"; exit "$status"; fi
 
 if [ -n "${KQLHUNT_FUZZTIME:-}" ]; then
   step "Fuzzing, ${KQLHUNT_FUZZTIME} per target"

@@ -47,7 +47,9 @@ func built(t *testing.T) string {
 	t.Helper()
 	binary.once.Do(func() {
 		binary.path = filepath.Join(buildDir, "hunt")
-		out, err := exec.Command("go", "build", "-o", binary.path, ".").CombinedOutput()
+		// With the plugin's build tags (Magefile's SDK build), so that the packages the plugin's
+		// build compiled are reused instead of compiled again.
+		out, err := exec.Command("go", "build", "-tags", "arrow_json_stdlib", "-o", binary.path, ".").CombinedOutput()
 		if err != nil {
 			binary.err = fmt.Errorf("building the command: %v\n%s", err, out)
 		}
