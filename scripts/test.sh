@@ -32,21 +32,20 @@ if [ "${#need[@]}" -gt 0 ] && [ "${KQLHUNT_SKIP_APT:-0}" != 1 ]; then
 fi
 /usr/bin/python3 -c 'import sklearn; print("scikit-learn", sklearn.__version__)' || true
 
-step "Frontend dependencies (npm ci) and Go modules, in parallel"
+step "Go modules, then the backend in the background; the frontend's dependencies (npm ci) meanwhile"
 npm ci --no-audit --no-fund --loglevel=error &
 npm_pid=$!
 go mod download
-wait "$npm_pid"
 
-step "Frontend: production build (dist/, which the integration tests check)"
-npm run build
-
-# The backend (the plugin's build, then every Go test) runs in the background while the frontend is
-# checked: most frontend steps use one core, the Go compiler and the tests use both, and a cold run
-# is mostly Go compilation. Its output is printed when it is waited for. go vet's analyzers run
-# within go test; a separate `go vet ./pkg/...` would compile every package and its tests'
-# dependencies once more without the race detector.
+# The backend (the plugin's build, then every Go test) runs in the background from here on, while
+# npm ci finishes and the frontend is built and checked: most frontend steps use one core, the Go
+# compiler and the tests use both, and a cold run is mostly Go compilation. Its output is printed
+# when it is waited for. The Go tests wait for the frontend's build (dist/, which the integration
+# tests check); webpack's clean step keeps the backend's executables. go vet's analyzers run within
+# go test; a separate `go vet ./pkg/...` would compile every package and its tests' dependencies
+# once more without the race detector.
 backend_log=$(mktemp)
+frontend_built=$(mktemp -u)
 (
   set -e
   step "Backend: gofmt, build dist/gpx_kqlhunt_linux_amd64 (mage build:linux)"
@@ -56,31 +55,41 @@ backend_log=$(mktemp)
   if [ "${KQLHUNT_CROSS:-0}" = 1 ]; then
     for p in linux/arm64 linux/arm darwin/amd64 darwin/arm64 windows/amd64; do
       echo "compile for $p"
-      GOOS=${p%/*} GOARCH=${p#*/} go build -o /dev/null ./pkg
+      CGO_ENABLED=0 GOOS=${p%/*} GOARCH=${p#*/} go build -tags arrow_json_stdlib -o /dev/null ./pkg
     done
   fi
+  while [ ! -e "$frontend_built" ]; do sleep 1; done
 
   # The race detector runs on every package that starts goroutines or is concurrent by design (the
   # glue, the client, the budget, the forest's workers, the engine, the stand-ins, the commands,
   # the integration tests); the packages below are single-threaded data and arithmetic, where it
   # would only multiply the run time: the domain's sequential code, the live scikit-learn oracle
   # (python), the Docker files' parsers, the benchmarks (compiled, not run), and the demo's 168-hour
-  # story.
+  # story. Both runs use the plugin's build tag (the SDK's mage build: arrow_json_stdlib), so the
+  # tests exercise the JSON encoder that ships; the runs without the race detector also build as it
+  # does (cgo off) and so reuse what mage compiled.
   sequential="anomaly querymodel macros settings pivots mtrand sampledata iforest/parity integration/dockerbuild integration/bench"
   pattern=$(printf '|/pkg/%s$' $sequential)
   vet=atomic,bool,buildtags,directive,errorsas,ifaceassert,nilfunc,printf,stringintconv,tests,copylocks,lostcancel,unmarshal,unreachable,unusedresult
+  tags=arrow_json_stdlib
   export KQLHUNT_REQUIRE_SKLEARN=1
 
   step "Go tests with the race detector and go vet's checks (integration tests drive dist/gpx_kqlhunt_linux_amd64; fuzz corpora replayed)"
-  go test -race -count=1 -vet="$vet" $(go list ./pkg/... | grep -Ev "${pattern:1}")
+  go test -race -tags "$tags" -count=1 -vet="$vet" $(go list ./pkg/... | grep -Ev "${pattern:1}")
 
   step "Go tests of the sequential packages and the demo's story, without the race detector"
-  go test -count=1 -vet="$vet" $(printf './pkg/%s ' $sequential)
-  go test -count=1 -vet="$vet" -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo
+  export CGO_ENABLED=0
+  go test -tags "$tags" -count=1 -vet="$vet" $(printf './pkg/%s ' $sequential)
+  go test -tags "$tags" -count=1 -vet="$vet" -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo
 ) >"$backend_log" 2>&1 &
 backend_pid=$!
-trap 'kill "$backend_pid" 2>/dev/null || true' EXIT
+trap 'kill "$backend_pid" 2>/dev/null || true; rm -f "$frontend_built"' EXIT
 echo "the backend's build and Go tests started in the background (their output follows the frontend's)"
+
+wait "$npm_pid"
+step "Frontend: production build (dist/, which the integration tests check)"
+npm run build
+touch "$frontend_built"
 
 step "Frontend: typecheck, lint, format, unit tests"
 npm run typecheck
@@ -95,6 +104,7 @@ step "Backend: waiting for the build and the Go tests"
 status=0
 wait "$backend_pid" || status=$?
 trap - EXIT
+rm -f "$frontend_built"
 cat "$backend_log"
 if [ "$status" != 0 ]; then echo "FAIL: the backend's build or Go tests (above)"; exit "$status"; fi
 

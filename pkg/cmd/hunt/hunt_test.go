@@ -47,9 +47,12 @@ func built(t *testing.T) string {
 	t.Helper()
 	binary.once.Do(func() {
 		binary.path = filepath.Join(buildDir, "hunt")
-		// With the plugin's build tags (Magefile's SDK build), so that the packages the plugin's
-		// build compiled are reused instead of compiled again.
-		out, err := exec.Command("go", "build", "-tags", "arrow_json_stdlib", "-o", binary.path, ".").CombinedOutput()
+		// With the plugin's build settings (the SDK's mage build: its build tag, cgo off), so that
+		// the command is built as it ships and the packages the plugin's build compiled are reused
+		// instead of compiled again.
+		cmd := exec.Command("go", "build", "-tags", "arrow_json_stdlib", "-o", binary.path, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			binary.err = fmt.Errorf("building the command: %v\n%s", err, out)
 		}
