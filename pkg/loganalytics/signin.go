@@ -32,8 +32,8 @@ var aadsts = regexp.MustCompile(`AADSTS\d+`)
 
 // newSignInError keeps Entra's reason: the first line of error_description
 // ("AADSTS7000215: Invalid client secret provided. ...") when the token
-// endpoint answered, else the credential's own message without its
-// troubleshooting link. Neither contains the request or the secret.
+// endpoint answered, else the credential's own message, on one line, without
+// its troubleshooting link. Neither contains the request body or the secret.
 func newSignInError(err error) *SignInError {
 	se := &SignInError{err: err}
 	var afe *azidentity.AuthenticationFailedError
@@ -52,11 +52,14 @@ func newSignInError(err error) *SignInError {
 			se.Msg = "the token endpoint answered " + afe.RawResponse.Status
 		}
 	} else {
+		// No answer from Entra (an unreachable authority, a missing identity): the reason is
+		// spread over lines ("...server response error:\n Get \"https://host/...\": dial tcp
+		// host: connect: connection refused"), so keep them all, on one line.
 		msg := err.Error()
 		if i := strings.Index(msg, "To troubleshoot"); i >= 0 {
 			msg = msg[:i]
 		}
-		se.Msg = strings.TrimSpace(firstLine(msg))
+		se.Msg = strings.Join(strings.Fields(msg), " ")
 	}
 	se.Code = aadsts.FindString(se.Msg)
 	return se

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -137,11 +138,46 @@ func TestSignInErrorWithoutResponse(t *testing.T) {
 	s := newStandIn(t, reply{status: 200, file: "empty.json"})
 	cred := &fakeCredential{err: errors.New("ManagedIdentityCredential: no default identity is assigned to this resource.\nmore detail")}
 	_, err := s.client(t, cred).Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T"})
-	want := "sign-in failed: ManagedIdentityCredential: no default identity is assigned to this resource."
+	want := "sign-in failed: ManagedIdentityCredential: no default identity is assigned to this resource. more detail"
 	if !errors.Is(err, ErrSignIn) || err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
 	}
 	if n := len(s.requests()); n != 0 {
 		t.Errorf("%d queries sent", n)
+	}
+}
+
+// TestSignInUnreachableAuthority: when Entra cannot be reached, the error names the host and
+// the network's reason (azidentity spreads them over several lines), not just "server response
+// error:".
+func TestSignInUnreachableAuthority(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
+	opts := &azidentity.ClientSecretCredentialOptions{DisableInstanceDiscovery: true}
+	opts.Cloud.ActiveDirectoryAuthorityHost = "https://" + closed + "/"
+	opts.Retry.MaxRetries = -1 // one attempt: the reason, not the retry policy, is under test
+	cred, err := azidentity.NewClientSecretCredential(testTenant, testClientID, canarySecret, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStandIn(t, reply{status: 200, file: "empty.json"})
+	_, err = s.client(t, cred).Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T"})
+	if !errors.Is(err, ErrSignIn) {
+		t.Fatalf("err = %v, want a sign-in error", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"sign-in failed: ClientSecretCredential:", closed, "connection refused"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	for _, bad := range []string{"\n", canarySecret, "To troubleshoot"} {
+		if strings.Contains(msg, bad) {
+			t.Errorf("error %q contains %q", msg, bad)
+		}
 	}
 }
