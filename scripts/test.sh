@@ -60,34 +60,52 @@ frontend_built=$(mktemp -u)
   fi
   while [ ! -e "$frontend_built" ]; do sleep 1; done
 
-  # The race detector runs on every package that starts goroutines or is concurrent by design (the
-  # glue, the client, the budget, the engine's API, the stand-ins, the commands, the integration
-  # tests); the packages below are single-threaded data and arithmetic, where it would only multiply
-  # the run time: the domain's sequential code, the live scikit-learn oracle (python), the Docker
-  # files' parsers, the benchmarks (compiled, not run), and the demo's 168-hour story. The KQL engine
-  # and the forest are single-threaded except where the tests named in $racy exercise it (one
-  # database shared by concurrent queries; the forest's workers and its cancellation watcher): those
-  # run with the race detector, and both packages run whole without it (8x faster). Both runs use the
-  # plugin's build tag (the SDK's mage build: arrow_json_stdlib), so the tests exercise the JSON
-  # encoder that ships; the runs without the race detector also build as it does (cgo off) and so
-  # reuse what mage compiled.
-  sequential="anomaly querymodel macros settings pivots mtrand sampledata kql iforest iforest/parity integration/dockerbuild integration/bench"
+  # The race detector runs on every package whose own code is concurrent (the glue, the client, the
+  # budget, the egress guard, the engine's API, the stand-ins, the commands). It does not run on:
+  # the single-threaded data and arithmetic packages, where it would only multiply the run time (the
+  # domain's sequential code, the live scikit-learn oracle (python), the Docker files' parsers, the
+  # benchmarks (compiled, not run), the demo's 168-hour story); nor on the integration tests, whose
+  # subject is the compiled plugin in its own process, which it cannot instrument. The KQL engine and
+  # the forest are single-threaded except where the tests named in $racy exercise it (one database
+  # shared by concurrent queries; the forest's workers and its cancellation watcher): those run with
+  # the race detector, and both packages run whole without it (8x faster). Both sets use the plugin's
+  # build tag (the SDK's mage build: arrow_json_stdlib), so the tests exercise the JSON encoder that
+  # ships; the set without the race detector also builds as it does (cgo off) and so reuses what mage
+  # compiled. The two sets run side by side: the one without the race detector is mostly the python
+  # oracle and waiting processes, which fill the cores the race set's compilation leaves idle.
+  plain="anomaly querymodel macros settings pivots mtrand sampledata kql iforest iforest/parity integration integration/dockerbuild integration/bench"
   racy='^(TestConcurrentExecute|TestSameResultForAnyWorkerCount|TestCountsSameForAnyWorkerCount|TestCancelStopsFitAndScore)$'
-  pattern=$(printf '|/pkg/%s$' $sequential)
+  pattern=$(printf '|/pkg/%s$' $plain)
   vet=atomic,bool,buildtags,directive,errorsas,ifaceassert,nilfunc,printf,stringintconv,tests,copylocks,lostcancel,unmarshal,unreachable,unusedresult
   tags=arrow_json_stdlib
   export KQLHUNT_REQUIRE_SKLEARN=1
+  race_log=$(mktemp)
+  plain_log=$(mktemp)
 
-  step "Go tests with the race detector and go vet's checks (integration tests drive dist/gpx_kqlhunt_linux_amd64; fuzz corpora replayed)"
-  go test -race -tags "$tags" -count=1 -vet="$vet" $(go list ./pkg/... | grep -Ev "${pattern:1}")
-  racy_out=$(go test -race -tags "$tags" -count=1 -vet=off -v -run "$racy" ./pkg/kql ./pkg/iforest) || { echo "$racy_out"; exit 1; }
-  echo "$racy_out" | grep -E '^(ok|FAIL)'
-  if [ "$(echo "$racy_out" | grep -c '^--- PASS')" != 4 ]; then echo "the race run of kql and iforest did not run the 4 tests in \$racy (renamed?)"; exit 1; fi
-
-  step "Go tests of the sequential packages and the demo's story, without the race detector"
-  export CGO_ENABLED=0
-  go test -tags "$tags" -count=1 -vet="$vet" $(printf './pkg/%s ' $sequential)
-  go test -tags "$tags" -count=1 -vet="$vet" -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo
+  step "Go tests, with and without the race detector, side by side (integration tests drive dist/gpx_kqlhunt_linux_amd64; go vet's checks; fuzz corpora replayed)"
+  (
+    set -e
+    step "Go tests with the race detector"
+    go test -race -tags "$tags" -count=1 -vet="$vet" $(go list ./pkg/... | grep -Ev "${pattern:1}")
+    racy_out=$(go test -race -tags "$tags" -count=1 -vet=off -v -run "$racy" ./pkg/kql ./pkg/iforest) || { echo "$racy_out"; exit 1; }
+    echo "$racy_out" | grep -E '^(ok|FAIL)'
+    if [ "$(echo "$racy_out" | grep -c '^--- PASS')" != 4 ]; then echo "the race run of kql and iforest did not run the 4 tests in \$racy (renamed?)"; exit 1; fi
+  ) >"$race_log" 2>&1 &
+  race_pid=$!
+  (
+    set -e
+    step "Go tests without the race detector: the sequential packages, the integration tests and the demo's story"
+    export CGO_ENABLED=0
+    go test -tags "$tags" -count=1 -vet="$vet" $(printf './pkg/%s ' $plain)
+    go test -tags "$tags" -count=1 -vet="$vet" -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo
+  ) >"$plain_log" 2>&1 &
+  plain_pid=$!
+  go_status=0
+  wait "$race_pid" || go_status=$?
+  wait "$plain_pid" || go_status=$?
+  cat "$race_log" "$plain_log"
+  rm -f "$race_log" "$plain_log"
+  exit "$go_status"
 ) >"$backend_log" 2>&1 &
 backend_pid=$!
 trap 'kill "$backend_pid" 2>/dev/null || true; rm -f "$frontend_built"' EXIT
