@@ -48,18 +48,6 @@ backend_log=$(mktemp)
 frontend_built=$(mktemp -u)
 (
   set -e
-  step "Backend: gofmt, build dist/gpx_kqlhunt_linux_amd64 (mage build:linux)"
-  unformatted=$(gofmt -l pkg Magefile.go mage.go)
-  if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted"; exit 1; fi
-  go run mage.go -v build:linux
-  if [ "${KQLHUNT_CROSS:-0}" = 1 ]; then
-    for p in linux/arm64 linux/arm darwin/amd64 darwin/arm64 windows/amd64; do
-      echo "compile for $p"
-      CGO_ENABLED=0 GOOS=${p%/*} GOARCH=${p#*/} go build -tags arrow_json_stdlib -o /dev/null ./pkg
-    done
-  fi
-  while [ ! -e "$frontend_built" ]; do sleep 1; done
-
   # The race detector runs on every package whose own code is concurrent (the glue, the client, the
   # budget, the egress guard, the engine's API, the stand-ins, the commands). It does not run on:
   # the single-threaded data and arithmetic packages, where it would only multiply the run time (the
@@ -71,14 +59,31 @@ frontend_built=$(mktemp -u)
   # the race detector, and both packages run whole without it (8x faster). Both sets use the plugin's
   # build tag (the SDK's mage build: arrow_json_stdlib), so the tests exercise the JSON encoder that
   # ships; the set without the race detector also builds as it does (cgo off) and so reuses what mage
-  # compiled. The two sets run side by side: the one without the race detector is mostly the python
-  # oracle and waiting processes, which fill the cores the race set's compilation leaves idle.
-  plain="anomaly querymodel macros settings pivots mtrand sampledata kql iforest iforest/parity integration integration/dockerbuild integration/bench"
+  # compiled. The race set's packages are compiled while mage builds the plugin (both fill the cores npm ci
+  # leaves idle while it downloads), and the two sets run side by side (the one without the race detector
+  # is mostly the python oracle and processes that wait, which fill the cores the race set leaves idle).
+  plain="iforest/parity integration anomaly hunt kql iforest querymodel macros settings pivots mtrand sampledata integration/dockerbuild integration/bench" # the long-running first
   racy='^(TestConcurrentExecute|TestSameResultForAnyWorkerCount|TestCountsSameForAnyWorkerCount|TestCancelStopsFitAndScore)$'
   pattern=$(printf '|/pkg/%s$' $plain)
   vet=atomic,bool,buildtags,directive,errorsas,ifaceassert,nilfunc,printf,stringintconv,tests,copylocks,lostcancel,unmarshal,unreachable,unusedresult
   tags=arrow_json_stdlib
   export KQLHUNT_REQUIRE_SKLEARN=1
+  race_pkgs=$(go list ./pkg/... | grep -Ev "${pattern:1}")
+  go build -race -tags "$tags" $(go list -tags "$tags" -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}' $race_pkgs) &
+  race_build_pid=$!
+  step "Backend: gofmt, build dist/gpx_kqlhunt_linux_amd64 (mage build:linux)"
+  unformatted=$(gofmt -l pkg Magefile.go mage.go)
+  if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted"; exit 1; fi
+  go run mage.go -v build:linux
+  if [ "${KQLHUNT_CROSS:-0}" = 1 ]; then
+    for p in linux/arm64 linux/arm darwin/amd64 darwin/arm64 windows/amd64; do
+      echo "compile for $p"
+      CGO_ENABLED=0 GOOS=${p%/*} GOARCH=${p#*/} go build -tags arrow_json_stdlib -o /dev/null ./pkg
+    done
+  fi
+  wait "$race_build_pid"
+  while [ ! -e "$frontend_built" ]; do sleep 1; done
+
   race_log=$(mktemp)
   plain_log=$(mktemp)
 
@@ -86,7 +91,7 @@ frontend_built=$(mktemp -u)
   (
     set -e
     step "Go tests with the race detector"
-    go test -race -tags "$tags" -count=1 -vet="$vet" $(go list ./pkg/... | grep -Ev "${pattern:1}")
+    go test -race -tags "$tags" -count=1 -vet="$vet" $race_pkgs
     racy_out=$(go test -race -tags "$tags" -count=1 -vet=off -v -run "$racy" ./pkg/kql ./pkg/iforest) || { echo "$racy_out"; exit 1; }
     echo "$racy_out" | grep -E '^(ok|FAIL)'
     if [ "$(echo "$racy_out" | grep -c '^--- PASS')" != 4 ]; then echo "the race run of kql and iforest did not run the 4 tests in \$racy (renamed?)"; exit 1; fi
@@ -96,8 +101,10 @@ frontend_built=$(mktemp -u)
     set -e
     step "Go tests without the race detector: the sequential packages, the integration tests and the demo's story"
     export CGO_ENABLED=0
+    go test -tags "$tags" -count=1 -vet="$vet" -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo &
+    story_pid=$!
     go test -tags "$tags" -count=1 -vet="$vet" $(printf './pkg/%s ' $plain)
-    go test -tags "$tags" -count=1 -vet="$vet" -run 'TestWeekAnswersAsTheDemo|TestDemoFlagsIntrusionsEveryHourOfTheWeek|TestStoryHoldsForOtherSeedsAndSizes' ./pkg/demo
+    wait "$story_pid"
   ) >"$plain_log" 2>&1 &
   plain_pid=$!
   go_status=0
