@@ -50,7 +50,7 @@ func ScoreCounts(ctx context.Context, frame *data.Frame, opts Options, countFiel
 	}
 	cols := make([][]int64, len(fields))
 	for j, f := range fields {
-		if cols[j], err = encodeCounted(f, opts.Encoding, counts); err != nil {
+		if cols[j], err = encode(f, opts.Encoding, counts); err != nil {
 			return nil, err
 		}
 	}
@@ -104,31 +104,6 @@ func countsOf(frame *data.Frame, name string) ([]int64, error) {
 			return nil, invalid("count field %q has %v rows at row %d: every count must be at least 1", name, v, i+1)
 		}
 		out[i] = v
-	}
-	return out, nil
-}
-
-// encodeCounted is encode on a counts frame: label codes of the distinct values (what
-// LabelEncoder gives on the rows they stand for), or each value's total count under frequency
-// encoding.
-func encodeCounted(f *data.Field, encoding string, counts []int64) ([]int64, error) {
-	g, codeOf, err := groupField(f, true)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int64, len(g.ids))
-	if encoding == EncodingLabel {
-		for i, id := range g.ids {
-			out[i] = codeOf[id]
-		}
-		return out, nil
-	}
-	totals := make([]int64, g.len())
-	for i, id := range g.ids {
-		totals[id] += counts[i]
-	}
-	for i, id := range g.ids {
-		out[i] = totals[id]
 	}
 	return out, nil
 }

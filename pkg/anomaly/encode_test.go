@@ -59,7 +59,7 @@ func TestEncodeMatchesIforest(t *testing.T) {
 				t.Fatal(err)
 			}
 			for enc, want := range map[string][]int64{EncodingLabel: wantLabel, EncodingFrequency: wantFreq} {
-				got, err := encode(f, enc)
+				got, err := encode(f, enc, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -64,7 +64,7 @@ func ScoreRows(ctx context.Context, frame *data.Frame, opts Options) (*data.Fram
 	}
 	cols := make([][]int64, len(fields))
 	for j, f := range fields {
-		if cols[j], err = encode(f, opts.Encoding); err != nil {
+		if cols[j], err = encode(f, opts.Encoding, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -94,8 +94,10 @@ func ScoreRows(ctx context.Context, frame *data.Frame, opts Options) (*data.Fram
 }
 
 // encode is the notebook's le.fit_transform(df[field]) (label), or each row's value count
-// (frequency: rows of equal value, nulls counted together).
-func encode(f *data.Field, encoding string) ([]int64, error) {
+// (frequency: rows of equal value, nulls counted together). On a counts frame, counts[i] is how
+// many rows row i stands for: label codes are the same (the classes are the distinct values) and
+// frequency sums the counts; nil counts are plain rows, each counting once.
+func encode(f *data.Field, encoding string, counts []int64) ([]int64, error) {
 	// The encoding's grouping (wantCodes), also for frequency: a missing number is NaN to pandas,
 	// so null and NaN rows count together.
 	g, codeOf, err := groupField(f, true)
@@ -109,12 +111,16 @@ func encode(f *data.Field, encoding string) ([]int64, error) {
 		}
 		return out, nil
 	}
-	counts := make([]int64, g.len())
-	for _, id := range g.ids {
-		counts[id]++
+	totals := make([]int64, g.len())
+	for i, id := range g.ids {
+		if counts == nil {
+			totals[id]++
+		} else {
+			totals[id] += counts[i]
+		}
 	}
 	for i, id := range g.ids {
-		out[i] = counts[id]
+		out[i] = totals[id]
 	}
 	return out, nil
 }
