@@ -29,6 +29,9 @@ const (
 	timeColumn = "TimeGenerated"
 	// maxFetchedRows bounds the rows of the anomalous values that anomalies fetches from counts.
 	maxFetchedRows = 10000
+	// rankColumn orders the fetched rows when the last value's are cut (fetchKQL); a suffix is
+	// added if a field has the name.
+	rankColumn = "kqlhunt_rank"
 	// maxFetchedValues bounds the values the second query filters on (the KQL's length).
 	maxFetchedValues = 1000
 )
@@ -162,14 +165,11 @@ func (r *Runner) rowsOfAnomalies(ctx context.Context, req Request, kql string, c
 		}
 		return out, nil
 	}
-	filter, err := valuesFilter(scored, opts.Fields, chosen)
+	conds, err := valueConditions(scored, opts.Fields, chosen)
 	if err != nil {
 		return nil, err
 	}
-	// Every row of the chosen values (the last one may take the total past the limit), so that the
-	// most anomalous rows are among them whatever the order the service returns rows in.
-	take := min(covered, maxFetchedRows)
-	res, err := r.send(ctx, req, fmt.Sprintf("%s\n| where %s\n| take %d", kql, filter, take))
+	res, err := r.send(ctx, req, fetchKQL(kql, conds, covered, unique(rankColumn, opts.Fields)))
 	if err != nil {
 		return nil, err
 	}
@@ -194,9 +194,24 @@ func emptyLike(f *data.Frame, fields []string) *data.Frame {
 	return out
 }
 
-// valuesFilter is the KQL condition that keeps the rows of the given combinations of the fields'
-// values: (f1 == v1 and f2 == v2) or (...), every value written as a KQL literal of its type.
-func valuesFilter(scored *data.Frame, fields []string, rows []int) (string, error) {
+// fetchKQL fetches the rows of the chosen values (conds, most anomalous first; covered rows in
+// all): every one of them when they fit under maxFetchedRows. Otherwise only the last value's rows
+// go past the cap (the values before it hold fewer rows than the limit), and KQL's take keeps any
+// rows, not the first: the rows are ranked, the last value's after the others', and the first
+// maxFetchedRows kept. A value's rows are equally anomalous, so which of the last's are cut does
+// not matter.
+func fetchKQL(kql string, conds []string, covered int64, rank string) string {
+	q := fmt.Sprintf("%s\n| where %s", kql, strings.Join(conds, " or "))
+	if covered <= maxFetchedRows {
+		return fmt.Sprintf("%s\n| take %d", q, covered)
+	}
+	r := macros.QuoteIdentifier(rank)
+	return fmt.Sprintf("%s\n| extend %s = iff(%s, 1, 0)\n| top %d by %s asc\n| project-away %s", q, r, conds[len(conds)-1], maxFetchedRows, r, r)
+}
+
+// valueConditions are the KQL conditions that keep the rows of each of the given combinations of
+// the fields' values: (f1 == v1 and f2 == v2), every value written as a KQL literal of its type.
+func valueConditions(scored *data.Frame, fields []string, rows []int) ([]string, error) {
 	var kqlTypes []string
 	if m, ok := scored.Meta.Custom.(*anomaly.Meta); ok {
 		if lm, ok := m.Source.(*loganalytics.FrameMeta); ok {
@@ -209,20 +224,20 @@ func valuesFilter(scored *data.Frame, fields []string, rows []int) (string, erro
 		}
 		return ""
 	}
-	var ors []string
+	var conds []string
 	for _, k := range rows {
 		var ands []string
 		for _, name := range fields {
 			f, _ := scored.FieldByName(name)
 			cond, err := equals(macros.QuoteIdentifier(name), f, k, typeOf(name))
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			ands = append(ands, cond)
 		}
-		ors = append(ors, "("+strings.Join(ands, " and ")+")")
+		conds = append(conds, "("+strings.Join(ands, " and ")+")")
 	}
-	return strings.Join(ors, " or "), nil
+	return conds, nil
 }
 
 // equals is the condition "column holds f's value at row k", the value a literal of its type.

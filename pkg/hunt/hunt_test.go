@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/kqlhunt/anomaly-datasource/pkg/anomaly"
 	"github.com/kqlhunt/anomaly-datasource/pkg/demo"
 	"github.com/kqlhunt/anomaly-datasource/pkg/emulator"
+	"github.com/kqlhunt/anomaly-datasource/pkg/kql"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
 	"github.com/kqlhunt/anomaly-datasource/pkg/querymodel"
 )
@@ -25,7 +28,13 @@ const ws = "11111111-2222-3333-4444-555555555555"
 // transport, as the plugin's demo workspace does; opts configure the handler (a row limit).
 func runner(t testing.TB, opts ...emulator.Option) *Runner {
 	t.Helper()
-	exec := emulator.NewEngineExecutor(demo.Table(now))
+	return runnerOn(t, demo.Table(now), opts...)
+}
+
+// runnerOn is runner on another table.
+func runnerOn(t testing.TB, table *kql.Table, opts ...emulator.Option) *Runner {
+	t.Helper()
+	exec := emulator.NewEngineExecutor(table)
 	exec.Now = func() time.Time { return now }
 	opts = append(opts, emulator.WithClock(exec.Now))
 	c, err := loganalytics.NewClient(nil, loganalytics.ClientOptions{Endpoint: demo.Endpoint, Transport: &demo.Transport{Handler: emulator.NewLogAnalyticsHandler(exec, opts...)}})
@@ -94,6 +103,47 @@ func TestCountsModeEqualsRows(t *testing.T) {
 	_, err := r.Run(context.Background(), request(t, `{"queryType":"anomaly","aggregate":"always","output":"rows"}`))
 	if !errors.Is(err, anomaly.ErrRowsNeedRows) || !strings.Contains(err.Error(), "rows output needs every row") {
 		t.Errorf("rows in counts mode: %v", err)
+	}
+}
+
+// TestFetchedRowsAreTheMostAnomalous: in counts mode, anomalies (and top) fetch the rows of the
+// most anomalous values; when the last value chosen takes them past the cap, its rows are the ones
+// cut, whatever order the service keeps the rows in. Here the table holds the common values' rows
+// first and the less common, more anomalous values' rows (p00, p03, p36, p06: 8,000 rows) last,
+// where a bare take of the cap would never reach them: the next value, p38, has 14,800 rows.
+func TestFetchedRowsAreTheMostAnomalous(t *testing.T) {
+	tbl := kql.NewTable("T", []kql.ColumnSchema{{Name: "P", Type: kql.TypeString}})
+	for _, common := range []bool{true, false} {
+		for i := range 39 {
+			n := 11000 + 100*i
+			if i%3 == 0 {
+				n = 2000
+			}
+			if (n > 2000) != common {
+				continue
+			}
+			for range n {
+				if err := tbl.AppendRow(fmt.Sprintf("p%02d.exe", i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	r := runnerOn(t, tbl)
+	base := `{"queryType":"anomaly","kql":"T","timeRangeMode":"query","field":"P","contamination":0.3,"output":"anomalies"`
+	lowest := func(f *data.Frame) []float64 {
+		s, _ := f.FieldByName(anomaly.FieldScore)
+		out := make([]float64, s.Len())
+		for i := range out {
+			out[i] = s.At(i).(float64)
+		}
+		slices.Sort(out)
+		return out[:min(len(out), maxFetchedRows)]
+	}
+	all := lowest(runModel(t, r, base+`,"aggregate":"never"}`))
+	fetched := lowest(runModel(t, r, base+`,"aggregate":"always"}`))
+	if len(fetched) != maxFetchedRows || !slices.Equal(all, fetched) || all[0] == all[len(all)-1] {
+		t.Errorf("%d rows fetched, scores %v .. %v; the most anomalous flagged rows' %v .. %v", len(fetched), fetched[0], fetched[len(fetched)-1], all[0], all[len(all)-1])
 	}
 }
 
