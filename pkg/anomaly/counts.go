@@ -132,10 +132,11 @@ func (p CountsPipeline) Run(ctx context.Context, frame *data.Frame) (*data.Frame
 }
 
 // CountSeries is the series output from counts per time bucket: frame holds one row per
-// combination of opts.Fields and bucket of timeField (`summarize count() by <fields>,
-// bin(TimeGenerated, interval)`). Each combination is scored on its total over the buckets (the
+// combination of opts.Fields and time bucket, the bucket in the time column bucketField
+// (`summarize count() by <fields>, bin(TimeGenerated, interval)`; a scored field may be a time
+// too, so the bucket is named, not guessed). Each combination is scored on its total over the buckets (the
 // same forest as on the rows), then the anomalous rows are summed per bucket.
-func CountSeries(ctx context.Context, frame *data.Frame, opts Options, countField string, interval time.Duration) (*data.Frame, error) {
+func CountSeries(ctx context.Context, frame *data.Frame, opts Options, countField, bucketField string, interval time.Duration) (*data.Frame, error) {
 	if frame == nil {
 		return nil, invalid("no result to score: the query returned no table")
 	}
@@ -172,7 +173,7 @@ func CountSeries(ctx context.Context, frame *data.Frame, opts Options, countFiel
 	buckets := withFields(frame, make([]int64, len(g.ids)), labels, decision)
 	buckets.Meta = scored.Meta // the forest's stats and notices, and Aggregate counts
 	bsc, _ := scoresOf(buckets)
-	return series(buckets, bsc, nil, interval)
+	return series(buckets, bsc, nil, interval, bucketField)
 }
 
 // AnomalousCombinations returns the rows of a scored counts frame (ScoreCounts) that are flagged,

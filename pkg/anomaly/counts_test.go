@@ -125,7 +125,7 @@ func TestCountSeriesEqualsRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts := countsOfRows(t, in, o.Fields, time.Hour)
-	fromCounts, err := CountSeries(context.Background(), counts, o, "n", time.Hour)
+	fromCounts, err := CountSeries(context.Background(), counts, o, "n", "TimeGenerated", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

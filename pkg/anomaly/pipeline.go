@@ -113,7 +113,7 @@ func shape(scored *data.Frame, opts Options, interval time.Duration) (*data.Fram
 	case OutputCountByValue:
 		return countByValue(scored, sc, rows, opts.Fields)
 	case OutputSeries:
-		return series(scored, sc, rows, interval)
+		return series(scored, sc, rows, interval, "")
 	case OutputAnomaliesByValue:
 		return anomaliesByValue(scored, sc, rows, opts.Fields)
 	case OutputValues:

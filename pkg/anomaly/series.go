@@ -19,16 +19,20 @@ var autoIntervals = []time.Duration{
 	12 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour,
 }
 
-// series counts flagged rows per time bucket of the frame's first time column. Buckets start at
+// series counts flagged rows per time bucket of the time column timeName, or with "" of the
+// frame's first time column (the rows' own; counts name their bucket). Buckets start at
 // multiples of the interval counted from 0001-01-01 UTC, as KQL's bin() does. Rows with no time
 // are left out, with a notice.
-func series(scored *data.Frame, sc scores, rows []int, interval time.Duration) (*data.Frame, error) {
+func series(scored *data.Frame, sc scores, rows []int, interval time.Duration, timeName string) (*data.Frame, error) {
 	var tf *data.Field
 	for _, f := range scored.Fields {
-		if t := f.Type(); t == data.FieldTypeTime || t == data.FieldTypeNullableTime {
+		if t := f.Type(); (t == data.FieldTypeTime || t == data.FieldTypeNullableTime) && (timeName == "" || f.Name == timeName) {
 			tf = f
 			break
 		}
+	}
+	if tf == nil && timeName != "" {
+		return nil, fmt.Errorf("%w: %w: the series output bins %s and the counts have no such time column", ErrInvalid, ErrNoColumn, timeName)
 	}
 	if tf == nil {
 		return nil, fmt.Errorf("%w: %w: the series output needs a time column and the query's results have none; project one, e.g. TimeGenerated", ErrInvalid, ErrNoColumn)

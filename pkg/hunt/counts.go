@@ -100,7 +100,7 @@ func (r *Runner) anomalyFromCounts(ctx context.Context, req Request, kql, why st
 		if err != nil {
 			return nil, err
 		}
-		if out, err = anomaly.CountSeries(ctx, primary(res.Frames), opts, count, interval); err != nil {
+		if out, err = anomaly.CountSeries(ctx, primary(res.Frames), opts, count, bucket, interval); err != nil {
 			return nil, err
 		}
 	case anomaly.OutputAnomalies, anomaly.OutputTop:

@@ -147,6 +147,26 @@ func TestFetchedRowsAreTheMostAnomalous(t *testing.T) {
 	}
 }
 
+// TestCountSeriesBinsTimeGenerated: in counts mode the series bins TimeGenerated, as the rows'
+// series does when it is the rows' first time column, also when the scored field is a time too
+// (it comes first in the counts).
+func TestCountSeriesBinsTimeGenerated(t *testing.T) {
+	tbl := kql.NewTable("T", []kql.ColumnSchema{{Name: "TimeGenerated", Type: kql.TypeDateTime}, {Name: "FirstSeen", Type: kql.TypeDateTime}})
+	for i := range 3000 {
+		seen := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%40*i%7) * 24 * time.Hour)
+		if err := tbl.AppendRow(now.Add(-time.Duration(i%20)*time.Hour), seen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runnerOn(t, tbl)
+	base := `{"queryType":"anomaly","kql":"T","timeRangeMode":"query","field":"FirstSeen","contamination":0.1,"output":"series"`
+	rows := runModel(t, r, base+`,"aggregate":"never"}`)
+	counts := runModel(t, r, base+`,"aggregate":"always"}`)
+	if a, b := valuesOf(t, rows), valuesOf(t, counts); a != b || !strings.Contains(a, now.Add(-time.Hour).Format("2006-01-02T15")) {
+		t.Errorf("rows   %.300s\ncounts %.300s", a, b)
+	}
+}
+
 // TestCountsKQL: the counting is appended with the fields quoted and a count column that no field
 // is named after.
 func TestCountsKQL(t *testing.T) {
