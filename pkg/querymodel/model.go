@@ -156,11 +156,14 @@ func Parse(raw []byte) (*Query, error) {
 			q.Workspaces = append(q.Workspaces, ws)
 		}
 	}
+	q.Pivot = parsePivot(&w)
+	// The anomaly keys count for an anomaly query and for a pivot that finds its values by scoring
+	// (no values given); elsewhere they are leftovers of the editor, not errors.
+	scores := q.QueryType == TypeAnomaly || q.QueryType == TypePivot && len(q.Pivot.Values) == 0
 	var err error
-	if q.Anomaly, err = parseAnomaly(&w); err != nil && q.QueryType != TypeKQL {
+	if q.Anomaly, err = parseAnomaly(&w); err != nil && scores {
 		return nil, err
 	}
-	q.Pivot = parsePivot(&w)
 	switch q.QueryType {
 	case TypeKQL:
 		q.ValuesOf, err = kqlOutput(&w)

@@ -102,6 +102,18 @@ func TestKQLQueryIgnoresAnomalyKeys(t *testing.T) {
 	}
 }
 
+// TestPivotWithValuesIgnoresAnomalyKeys: a pivot on given values does not score, so anomaly keys
+// left by the editor are not errors; a pivot that finds its values by scoring checks them.
+func TestPivotWithValuesIgnoresAnomalyKeys(t *testing.T) {
+	if _, err := Parse([]byte(`{"queryType":"pivot","pivot":"parent-process","values":["x.exe"],"nEstimators":1.5,"contamination":7}`)); err != nil {
+		t.Fatalf("a pivot with values must not check anomaly keys: %v", err)
+	}
+	_, err := Parse([]byte(`{"queryType":"pivot","pivot":"parent-process","nEstimators":1.5}`))
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "nEstimators") {
+		t.Fatalf("a pivot without values scores, so its anomaly keys count: %v", err)
+	}
+}
+
 func TestKQLValuesOutput(t *testing.T) {
 	q, err := Parse([]byte(`{"queryType":"kql","kql":"T","output":"values","field":" DeviceName "}`))
 	if err != nil || q.ValuesOf != "DeviceName" {
