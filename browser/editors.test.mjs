@@ -95,7 +95,7 @@ async function radio(group, label) {
 }
 
 describe('config editor', () => {
-  it('validates in place with the backend words, and the demo switch hides what it overrides', async () => {
+  it('validates in place with the backend words, and the demo switch hides what it overrides once valid', async () => {
     await open('config', { workspaceId: '11111111-2222-3333-4444-555555555555' });
     await shot('config');
     await page.locator('#config-workspace').fill('not-a-guid');
@@ -109,9 +109,14 @@ describe('config editor', () => {
     await shot('config-validation');
     await page.locator('label[for="config-demo"]').last().click();
     assert.equal((await state()).value.demoWorkspace, true);
-    assert.equal(await page.locator('#config-workspace').count(), 0);
     assert.equal(await page.locator('#config-tenant').count(), 0);
     assert.equal(await page.locator('#config-timeout').count(), 1);
+    // Save & test refuses the invalid workspace even for the demo, so it stays in sight until fixed.
+    assert.equal(await page.locator('#config-workspace').count(), 1);
+    await page.getByText('workspace "not-a-guid" is not a workspace ID').waitFor();
+    await page.locator('#config-workspace').fill('');
+    await page.keyboard.press('Tab');
+    await page.locator('#config-workspace').waitFor({ state: 'detached' });
   });
 });
 

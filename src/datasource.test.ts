@@ -56,6 +56,35 @@ describe('DataSource', () => {
     );
   });
 
+  it('reads null keys as absent, as the backend does, instead of failing the request', () => {
+    const q = datasource().applyTemplateVariables(
+      {
+        refId: 'A',
+        queryType: 'anomaly',
+        kql: null,
+        field: null,
+        fields: ['$col', null],
+        values: null,
+        workspaces: null,
+        search: { column: null, value: null, mode: null },
+        pivot: null,
+        lookback: null,
+        contamination: null,
+        topN: null,
+      } as unknown as KqlHuntQuery,
+      {}
+    );
+    expect(q).toEqual({ refId: 'A', queryType: 'anomaly', fields: ['A', 'B', ''], search: { column: '', value: '' } });
+  });
+
+  it('a search without a column (older saved queries) interpolates, leaving the check to the backend', () => {
+    const q = datasource().applyTemplateVariables(
+      { refId: 'A', queryType: 'anomaly', search: { value: '$process' } } as unknown as KqlHuntQuery,
+      {}
+    );
+    expect(q.search).toEqual({ column: '', value: '(?:a\\.exe|b "c"\\.exe)' });
+  });
+
   it('POST fields gets the interpolated KQL', async () => {
     const ds = datasource();
     const post = jest.spyOn(ds, 'postResource').mockResolvedValue({ columns: [{ name: 'P', type: 'string' }] });

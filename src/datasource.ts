@@ -9,7 +9,7 @@ import {
 import { DataSourceWithBackend, getTemplateSrv, toDataQueryError } from '@grafana/runtime';
 import { Observable, of } from 'rxjs';
 
-import { EDITOR_DEFAULT_QUERY } from './defaults';
+import { EDITOR_DEFAULT_QUERY, normalizeQuery } from './defaults';
 import { interpolateQuery, InterpolationError } from './interpolate';
 import { FieldsRequest, getPivots, getSchema, getWorkspaces, postFields } from './resources';
 import { Column, KqlHuntOptions, KqlHuntQuery, PivotInfo, WorkspacesResponse } from './types';
@@ -32,9 +32,9 @@ export class DataSource extends DataSourceWithBackend<KqlHuntQuery, KqlHuntOptio
     return EDITOR_DEFAULT_QUERY;
   }
 
-  /** See src/interpolate.ts for what each key becomes. */
+  /** See src/interpolate.ts for what each key becomes; a null key is absent, as the backend reads it. */
   applyTemplateVariables(query: KqlHuntQuery, scopedVars: ScopedVars): KqlHuntQuery {
-    return interpolateQuery(query, getTemplateSrv(), scopedVars);
+    return interpolateQuery(normalizeQuery(query), getTemplateSrv(), scopedVars);
   }
 
   /** Used when a dashboard query is opened in Explore. */

@@ -58,3 +58,25 @@ export const EDITOR_DEFAULT_QUERY: Partial<KqlHuntQuery> = {
   kql: QUERY_DEFAULTS.kql,
   timeRangeMode: QUERY_DEFAULTS.timeRangeMode,
 };
+
+/**
+ * The query with null read as absent, as the backend reads it (pkg/querymodel: a null key takes its
+ * default): older or hand-written saved queries may hold null for any key. A null inside a list is the
+ * empty string, and search, when present, has a column and a value ("" when null or missing), as Go
+ * decodes them. Every reader of a saved query (the editors, applyTemplateVariables) starts from this.
+ */
+export function normalizeQuery<T extends Partial<KqlHuntQuery>>(query: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === null) {
+      continue;
+    }
+    out[key] = Array.isArray(value) ? value.map((v) => v ?? '') : value;
+  }
+  const search = query.search as Record<string, unknown> | null | undefined;
+  if (search) {
+    const { column, value, mode } = search;
+    out.search = { column: column ?? '', value: value ?? '', ...(mode === null || mode === undefined ? {} : { mode }) };
+  }
+  return out as T;
+}

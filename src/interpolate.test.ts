@@ -78,6 +78,62 @@ describe('kql', () => {
   });
 });
 
+describe('kql string literals', () => {
+  const inject = ' or true | union SigninLogs | where true or ';
+  const srv = () => fakeTemplateSrv([...vars, { name: 'v', current: inject }]);
+  const kqlOf = (kql: string, scopedVars = {}) => interpolateQuery({ refId: 'A', kql }, srv(), scopedVars).kql;
+
+  it.each([
+    ['T | where P == "$v"', '"$v"'],
+    ['T | where P == @"C:\\Users\\$v"', '@"C:\\Users\\$v"'],
+    ["T | where P == '$v'", "'$v'"],
+    ["T | where P == @'${v}'", "@'${v}'"],
+    ['T | where P == h"[[v]]"', '"[[v]]"'],
+    ['T | where P == "a \\" $v"', '"a \\" $v"'],
+    ['T | where P == "it\'s $v"', '"it\'s $v"'],
+    ['T | where P == @"say ""hi"" $v"', '@"say ""hi"" $v"'],
+    ['T | where P == ```\n$v\n```', '```\n$v\n```'],
+    ['T | where P has "x" or Q == "$multi"', '"$multi"'],
+    ['T | where P == "$allCustom"', '"$allCustom"'],
+  ])('refuses a variable inside a literal: %s', (kql, literal) => {
+    const ref = literal.match(/\$\{?\w+\}?|\[\[\w+\]\]/)![0];
+    expect(() => kqlOf(kql)).toThrow(
+      new InterpolationError(
+        `${ref} is inside a string literal (${literal}): write ${ref} without quotes, e.g. P == ${ref} or strcat("prefix", ${ref}); the plugin quotes each value as a KQL string`
+      )
+    );
+  });
+
+  it('a scoped (repeat) variable inside a literal is refused too', () => {
+    expect(() => kqlOf('T | where P == "$host"', { host: { text: 'h', value: 'h' } })).toThrow(
+      '$host is inside a string literal ("$host")'
+    );
+  });
+
+  it('replaces variables outside literals, next to literals that look like variables', () => {
+    expect(kqlOf('T | where P == $v and Q == "$5 \\"$" and R matches regex @"^\\d+$" and S == "$unknown"')).toBe(
+      `T | where P == "${inject.replace(/"/g, '\\"')}" and Q == "$5 \\"$" and R matches regex @"^\\d+$" and S == "$unknown"`
+    );
+    expect(kqlOf('T | where P == "$__timeFrom" | where Q == $one')).toBe(
+      'T | where P == "$__timeFrom" | where Q == "chrome.exe"'
+    );
+  });
+
+  it('a quote inside a comment does not start a literal, and a literal ends at its line', () => {
+    expect(kqlOf("T // it's $one\n| where P == $one")).toBe('T // it\'s "chrome.exe"\n| where P == "chrome.exe"');
+    expect(() => kqlOf('T | where P == "x\n| where Q == $one')).not.toThrow();
+    expect(() => kqlOf('T | where P == "x\\\n$one"')).toThrow('$one is inside a string literal');
+  });
+
+  it("takes Grafana's own variables inside a literal as written, when they cannot end it", () => {
+    const scoped = { __from: { text: '', value: 1700000000000 }, __dashboard: { text: '', value: 'My "board"' } };
+    expect(kqlOf('T | where t > todatetime("${__from}")', scoped)).toBe('T | where t > todatetime("1700000000000")');
+    expect(() => kqlOf('T | extend d = "${__dashboard}"', scoped)).toThrow(
+      '${__dashboard} is inside a string literal ("${__dashboard}") and its value holds a quote, backslash or line break'
+    );
+  });
+});
+
 describe('raw keys', () => {
   it('field takes one value, raw', () => {
     expect(run({ field: '$col' }).field).toBe('DeviceName');

@@ -1,7 +1,7 @@
 import { ScopedVars } from '@grafana/data';
 import { TemplateSrv } from '@grafana/runtime';
 
-import { kqlString, quoteMeta } from './kqlQuote';
+import { kqlString, quoteMeta, scanLiteral } from './kqlQuote';
 import { KqlHuntQuery } from './types';
 
 /**
@@ -12,6 +12,8 @@ import { KqlHuntQuery } from './types';
  *   variables written with braces (`${__from}`, `${__interval}`) go in as written when they are a number or a
  *   time span, quoted otherwise. `$__name` is never touched: the backend expands its macros itself, so a
  *   query means the same in a dashboard, in Explore and in an alert rule (which never passes through here).
+ *   A dashboard variable inside a KQL string literal ("$v", @"C:\$v") is refused: its value is quoted already
+ *   and could end the literal; literals and comments are found as the backend's scanner finds them.
  * - In `field`, `fields`, `values`, `workspaces`, `search`, `pivot` and `lookback`, values go in as they
  *   are (the backend quotes them); in an array key a multi-value variable gives one element per value.
  * - `search.value` with a multi-value variable becomes a regular expression that matches any of the values,
@@ -85,11 +87,68 @@ export function interpolateKql(kql: string, srv: TemplateSrv, scopedVars?: Scope
       );
     }
   }
-  // Odd parts are the $__name tokens, kept verbatim for the backend; the rest is replaced piece by piece.
-  return kql
-    .split(/(\$__\w+)/)
-    .map((part, i) => (i % 2 === 1 ? part : srv.replace(part, scopedVars, formatKql)))
-    .join('');
+  // String literals are kept as written (see literalVariables); the code between them, comments included,
+  // is replaced. Its odd parts are the $__name tokens, kept verbatim for the backend.
+  const code = (text: string) =>
+    text
+      .split(/(\$__\w+)/)
+      .map((part, i) => (i % 2 === 1 ? part : srv.replace(part, scopedVars, formatKql)))
+      .join('');
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < kql.length;) {
+    const lit = scanLiteral(kql, i);
+    if (lit === undefined) {
+      i++;
+      continue;
+    }
+    if (lit.kind === 'string') {
+      out.push(code(kql.slice(start, i)), literalVariables(kql.slice(i, lit.end), srv, scopedVars));
+      start = lit.end;
+    }
+    i = lit.end;
+  }
+  out.push(code(kql.slice(start)));
+  return out.join('');
+}
+
+/** What a Grafana variable may not hold inside a string literal: anything that could end or escape one. */
+const ENDS_LITERAL = /["'\\`\n\r]/;
+
+/**
+ * A string literal of the KQL with its variables. A dashboard variable there is refused: its value would
+ * go in quoted (a literal inside a literal) or, raw, could end the literal and inject KQL. Grafana's own
+ * variables (${__from:date:iso}) go in as written, when their value cannot end the literal. A $ that is no
+ * variable Grafana knows ("^\d+$", "$5", $__name) is left as it is.
+ */
+function literalVariables(literal: string, srv: TemplateSrv, scopedVars?: ScopedVars): string {
+  const raw = (value: unknown) => toValues(value).values.join(',');
+  const shownLiteral = literal.length > 60 ? `${literal.slice(0, 60)}…` : literal;
+  return literal.replace(VARIABLE, (ref: string, v1?: string, v2?: string, _f2?: string, v3?: string) => {
+    const name = v1 ?? v2 ?? v3 ?? '';
+    if (/^\$__\w+$/.test(ref)) {
+      return ref; // the backend's macros, which it does not expand inside a literal either
+    }
+    let formatted = false;
+    const value = srv.replace(ref, scopedVars, (v: unknown) => {
+      formatted = true;
+      return raw(v);
+    });
+    if (!formatted && value === ref) {
+      return ref; // not a variable Grafana knows
+    }
+    if (!name.startsWith('__')) {
+      throw new InterpolationError(
+        `${ref} is inside a string literal (${shownLiteral}): write ${ref} without quotes, e.g. P == ${ref} or strcat("prefix", ${ref}); the plugin quotes each value as a KQL string`
+      );
+    }
+    if (ENDS_LITERAL.test(value)) {
+      throw new InterpolationError(
+        `${ref} is inside a string literal (${shownLiteral}) and its value holds a quote, backslash or line break: write ${ref} without quotes; the plugin then quotes its value as a KQL string`
+      );
+    }
+    return value;
+  });
 }
 
 /**

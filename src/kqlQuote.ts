@@ -32,3 +32,53 @@ export function kqlString(s: string): string {
 export function quoteMeta(s: string): string {
   return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
+
+/** A string literal or a comment in KQL text: where it ends (exclusive) and which it is. */
+export interface KqlLiteral {
+  end: number;
+  kind: 'string' | 'comment';
+}
+
+/**
+ * The string literal or comment that starts at kql[i], read exactly as the backend's scanner reads it
+ * (pkg/kql/scanliteral.go, which pkg/macros uses to step over literals), or undefined when none starts
+ * there: '...' and "..." (a backslash escapes the next character; an unterminated one stops at the line's
+ * end), @'...' and @"..." (no escapes, a doubled quote stands for one), ```...``` (to the next ```, or the
+ * end), and // to the end of the line. An obfuscated h"..." is the literal after the h. Delimiters are
+ * ASCII, so reading UTF-16 units finds the same boundaries as Go's bytes.
+ */
+export function scanLiteral(kql: string, i: number): KqlLiteral | undefined {
+  const c = kql[i];
+  if (c === '/' && kql[i + 1] === '/') {
+    const j = kql.indexOf('\n', i);
+    return { end: j < 0 ? kql.length : j, kind: 'comment' };
+  }
+  if (c === '"' || c === "'") {
+    let j = i + 1;
+    while (j < kql.length && kql[j] !== '\n') {
+      if (kql[j] === c) {
+        return { end: j + 1, kind: 'string' };
+      }
+      j += kql[j] === '\\' ? 2 : 1;
+    }
+    return { end: Math.min(j, kql.length), kind: 'string' };
+  }
+  if (c === '@' && (kql[i + 1] === '"' || kql[i + 1] === "'")) {
+    const q = kql[i + 1];
+    for (let j = i + 2; ;) {
+      const k = kql.indexOf(q, j);
+      if (k < 0) {
+        return { end: kql.length, kind: 'string' };
+      }
+      if (kql[k + 1] !== q) {
+        return { end: k + 1, kind: 'string' };
+      }
+      j = k + 2;
+    }
+  }
+  if (kql.startsWith('```', i)) {
+    const k = kql.indexOf('```', i + 3);
+    return { end: k < 0 ? kql.length : k + 3, kind: 'string' };
+  }
+  return undefined;
+}

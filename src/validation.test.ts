@@ -1,4 +1,4 @@
-import { parseNumberText, validateQuery, validateSettings, parseMaxSamplesText } from './validation';
+import { anomalyProblems, parseNumberText, validateQuery, validateSettings, parseMaxSamplesText } from './validation';
 import { KqlHuntQuery } from './types';
 
 const anomaly = (q: Partial<KqlHuntQuery>) => validateQuery({ refId: 'A', queryType: 'anomaly', ...q });
@@ -59,6 +59,20 @@ describe('validateQuery', () => {
     );
   });
 
+  it('a pivot on given values checks only its pivot keys; without values, the anomaly keys too', () => {
+    const hidden = { queryType: 'pivot' as const, pivot: 'p', contamination: 0.9, field: '', maxSamples: 0 };
+    expect(validateQuery({ refId: 'A', ...hidden, values: ['x.exe'] }, ['p'])).toEqual({});
+    const p = validateQuery({ refId: 'A', ...hidden }, ['p']);
+    expect(anomalyProblems(p)).toEqual([
+      'field is empty: name the column to score, e.g. "InitiatingProcessFileName"',
+      'contamination 0.9 is not valid: use "auto" or a number in (0, 0.5], e.g. 0.01',
+      'maxSamples 0 is not valid: use "auto", a whole number of rows (e.g. 256) or a fraction in (0, 1]; a row count is at least 1 and at most 2147483647',
+    ]);
+    expect(validateQuery({ refId: 'A', ...hidden, values: ['x.exe'], lookback: '7 days' }, ['p'])).toEqual({
+      lookback: 'lookback "7 days" is not a KQL timespan: use e.g. 7d, 12h or 30m',
+    });
+  });
+
   it('checks only what the query type uses', () => {
     expect(validateQuery({ refId: 'A', queryType: 'kql', contamination: 0.9 })).toEqual({});
     expect(validateQuery({ refId: 'A', queryType: 'pivot', pivot: 'p', values: ['x'], kql: '' }, ['p'])).toEqual({});
@@ -81,11 +95,25 @@ describe('validateSettings', () => {
     expect(validateSettings({ workspaceId: ws, additionalWorkspaces: [ws], queryTimeoutSeconds: 600 })).toEqual({});
     expect(validateSettings({ demoWorkspace: true })).toEqual({});
   });
-  it('checks the timeout even for the demo, and nothing it overrides', () => {
-    expect(validateSettings({ demoWorkspace: true, queryTimeoutSeconds: 0, workspaceId: 'x' })).toEqual({
+  it('checks the timeout and the workspaces even for the demo, as Save & test does, and nothing else', () => {
+    expect(
+      validateSettings({
+        demoWorkspace: true,
+        queryTimeoutSeconds: 0,
+        workspaceId: 'x',
+        additionalWorkspaces: ['y'],
+        azureCredentials: { azureCloud: 'AzureCustomizedCloud' },
+      })
+    ).toEqual({
       queryTimeoutSeconds:
         'jsonData.queryTimeoutSeconds is 0: use a whole number of seconds from 1 to 600 (default 180)',
+      workspaceId:
+        'workspace "x" is not a workspace ID: use the workspace\'s GUID (e.g. 11111111-2222-3333-4444-555555555555), not its name or resource ID',
+      additionalWorkspaces:
+        'workspace "y" is not a workspace ID: use the workspace\'s GUID (e.g. 11111111-2222-3333-4444-555555555555), not its name or resource ID',
     });
+    expect(validateSettings({ demoWorkspace: true, workspaceId: ' ', additionalWorkspaces: [' '] })).toEqual({});
+    expect(validateSettings({ demoWorkspace: true, workspaceId: ws })).toEqual({});
   });
   it('checks endpoints only for custom clouds, as the backend reads them', () => {
     const custom = { workspaceId: ws, azureCredentials: { azureCloud: 'AzureCustomizedCloud' as const } };
@@ -124,5 +152,35 @@ describe('maxSamples written as a fraction', () => {
     expect(validateQuery({ refId: 'A', queryType: 'anomaly', maxSamples: '2.0' }).maxSamples).toMatch(
       /maxSamples "2.0" is not valid/
     );
+  });
+});
+
+describe('maxSamples as the backend reads it (parseMaxSamples)', () => {
+  const problem = (maxSamples: number | string) => anomaly({ maxSamples }).maxSamples;
+  it.each([256, 1, 2147483647, 0.5, 1e-3, 'auto', ' auto ', '256', ' 256 ', '1.0', '0.5', '1e-3', '5e-1'])(
+    '%j is valid',
+    (v) => {
+      expect(problem(v)).toBeUndefined();
+    }
+  );
+  it.each([
+    [2147483648, 'maxSamples 2147483648 is not valid', 'a row count is at least 1 and at most 2147483647'],
+    ['2147483648', 'maxSamples "2147483648" is not valid', 'at most 2147483647'],
+    [0, 'maxSamples 0 is not valid', 'a row count is at least 1'],
+    [-5, 'maxSamples -5 is not valid', 'a row count is at least 1'],
+    ['0', 'maxSamples "0" is not valid', 'a row count is at least 1'],
+    [1.5, 'maxSamples 1.5 is not valid', 'a fraction in (0, 1]'],
+    ['2.0', 'maxSamples "2.0" is not valid', 'a fraction in (0, 1]'],
+    ['1e3', 'maxSamples "1e3" is not valid', 'a fraction in (0, 1]'],
+    ['', 'maxSamples "" is not valid', 'use "auto"'],
+    ['Auto', 'maxSamples "Auto" is not valid', 'use "auto"'],
+    ['.5', 'maxSamples ".5" is not valid', 'use "auto"'],
+    ['+5', 'maxSamples "+5" is not valid', 'use "auto"'],
+    ['0x10', 'maxSamples "0x10" is not valid', 'use "auto"'],
+    ['Infinity', 'maxSamples "Infinity" is not valid', 'use "auto"'],
+    [Infinity, 'maxSamples Infinity is not valid', 'use "auto"'],
+  ])('%j is not: %s', (v, start, rule) => {
+    expect(problem(v)).toMatch(new RegExp('^' + start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    expect(problem(v)).toContain(rule);
   });
 });

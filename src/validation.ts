@@ -89,19 +89,52 @@ function intProblem(name: string, v: number | string | undefined, def: number, r
   return `${name} ${shown(v)} is not valid: use a whole number from ${r.min} to ${r.max} (default ${def})`;
 }
 
+/** The largest row count the backend takes for maxSamples (Go's math.MaxInt32, pkg/querymodel parseMaxSamples). */
+export const MAX_SAMPLES_COUNT = 2147483647;
+
+/** A number as JSON writes it: the form the backend reads a maxSamples text in. */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
+
 function maxSamplesProblem(v: number | string | undefined): string | undefined {
-  if (v === undefined || v === 'auto') {
+  const hint = 'use "auto", a whole number of rows (e.g. 256) or a fraction in (0, 1]';
+  if (v === undefined) {
     return undefined;
   }
-  // A whole number is a row count, anything else a fraction in (0, 1], as scikit-learn reads int and float;
-  // a fraction written as text ("1.0") is how a whole-valued fraction survives JSON.
-  if (typeof v === 'number' && v > 0 && (Number.isInteger(v) || v <= 1)) {
-    return undefined;
+  // As the backend reads it: text is trimmed and is "auto" or a number as JSON writes one; a number, or
+  // such text, without a fractional part or exponent is a row count, any other a fraction in (0, 1], as
+  // scikit-learn reads int and float ("1.0" is how a whole-valued fraction survives JSON).
+  let written: string;
+  if (typeof v === 'string') {
+    written = v.trim();
+    if (written === 'auto') {
+      return undefined;
+    }
+    if (!JSON_NUMBER.test(written)) {
+      return `maxSamples ${shown(v)} is not valid: ${hint}`;
+    }
+  } else if (Number.isFinite(v)) {
+    written = JSON.stringify(v);
+  } else {
+    return `maxSamples ${shown(v)} is not valid: ${hint}`;
   }
-  if (typeof v === 'string' && /[.eE]/.test(v) && Number(v) > 0 && Number(v) <= 1) {
-    return undefined;
+  const n = Number(written);
+  if (!/[.eE]/.test(written)) {
+    return n >= 1 && n <= MAX_SAMPLES_COUNT
+      ? undefined
+      : `maxSamples ${shown(v)} is not valid: ${hint}; a row count is at least 1 and at most ${MAX_SAMPLES_COUNT}`;
   }
-  return `maxSamples ${shown(v)} is not valid: use "auto", a whole number of rows (e.g. 256) or a fraction in (0, 1]`;
+  return n > 0 && n <= 1 ? undefined : `maxSamples ${shown(v)} is not valid: ${hint}`;
+}
+
+/** The keys of the anomaly options; a pivot without values scores with them (see anomalyProblems). */
+const ANOMALY_KEYS = ['field', 'contamination', 'nEstimators', 'maxSamples', 'randomState', 'topN', 'search'] as const;
+
+/**
+ * The problems of the anomaly options, which a pivot without values scores with to find its values: the
+ * Pivot view shows them, since their inputs are in the Anomalies view.
+ */
+export function anomalyProblems(p: QueryProblems): string[] {
+  return ANOMALY_KEYS.flatMap((k) => (p[k] ? [p[k]] : []));
 }
 
 /** Every problem of a query that the backend would refuse, or that leaves it incomplete. */
@@ -120,22 +153,26 @@ export function validateQuery(q: KqlHuntQuery, pivotNames: string[] = []): Query
   if (type === 'kql') {
     return p;
   }
-  const fields = q.fields?.length ? q.fields : [q.field ?? QUERY_DEFAULTS.field];
-  if (fields.some((f) => f.trim() === '')) {
-    p.field = `field is empty: name the column to score, e.g. ${JSON.stringify(QUERY_DEFAULTS.field)}`;
-  }
+  // A pivot on given values does not score: the backend checks only its pivot keys.
+  const scores = type !== 'pivot' || !q.values?.length;
   const set = (key: keyof QueryProblems, m: string | undefined) => {
     if (m) {
       p[key] = m;
     }
   };
-  set('contamination', contaminationProblem(q.contamination));
-  set('nEstimators', intProblem('nEstimators', q.nEstimators, QUERY_DEFAULTS.nEstimators, LIMITS.nEstimators));
-  set('maxSamples', maxSamplesProblem(q.maxSamples));
-  set('randomState', intProblem('randomState', q.randomState, QUERY_DEFAULTS.randomState, LIMITS.randomState));
-  set('topN', intProblem('topN', q.topN, QUERY_DEFAULTS.topN, LIMITS.topN));
-  if (q.search && q.search.value !== '' && q.search.column.trim() === '') {
-    p.search = 'search needs a column: set search.column to the column to search in';
+  if (scores) {
+    const fields = q.fields?.length ? q.fields : [q.field ?? QUERY_DEFAULTS.field];
+    if (fields.some((f) => f.trim() === '')) {
+      p.field = `field is empty: name the column to score, e.g. ${JSON.stringify(QUERY_DEFAULTS.field)}`;
+    }
+    set('contamination', contaminationProblem(q.contamination));
+    set('nEstimators', intProblem('nEstimators', q.nEstimators, QUERY_DEFAULTS.nEstimators, LIMITS.nEstimators));
+    set('maxSamples', maxSamplesProblem(q.maxSamples));
+    set('randomState', intProblem('randomState', q.randomState, QUERY_DEFAULTS.randomState, LIMITS.randomState));
+    set('topN', intProblem('topN', q.topN, QUERY_DEFAULTS.topN, LIMITS.topN));
+    if (q.search && q.search.value !== '' && q.search.column.trim() === '') {
+      p.search = 'search needs a column: set search.column to the column to search in';
+    }
   }
   if (type === 'pivot') {
     const names = pivotNames.map((n) => JSON.stringify(n)).join(', ');
@@ -192,19 +229,20 @@ export function validateSettings(j: KqlHuntOptions): SettingsProblems {
   if (t !== undefined && !(typeof t === 'number' && Number.isInteger(t) && t >= r.min && t <= r.max)) {
     p.queryTimeoutSeconds = `jsonData.queryTimeoutSeconds is ${String(t).slice(0, 20)}: use a whole number of seconds from ${r.min} to ${r.max} (default ${r.default})`;
   }
-  if (j.demoWorkspace) {
-    return p; // the demo has its own workspace, needs no credentials and no endpoints
-  }
+  // As the backend: the workspaces are checked even for the demo, which only supplies a missing default.
   const ws = (j.workspaceId ?? '').trim();
-  if (ws === '') {
+  if (ws === '' && !j.demoWorkspace) {
     p.workspaceId =
       "no default workspace: set jsonData.workspaceId to the Log Analytics workspace ID (a GUID, shown as 'Workspace ID' on the workspace's overview page)";
-  } else if (!isGuid(ws)) {
+  } else if (ws !== '' && !isGuid(ws)) {
     p.workspaceId = notGuid(ws);
   }
-  const extra = (j.additionalWorkspaces ?? []).find((w) => !isGuid(w));
+  const extra = (j.additionalWorkspaces ?? []).map((w) => w.trim()).find((w) => w !== '' && !isGuid(w));
   if (extra !== undefined) {
     p.additionalWorkspaces = notGuid(extra);
+  }
+  if (j.demoWorkspace) {
+    return p; // the demo needs no credentials and no endpoints
   }
   // As the backend: endpoints are read, and so checked, only for custom endpoints.
   if (j.azureCredentials?.azureCloud === 'AzureCustomizedCloud') {

@@ -85,9 +85,56 @@ describe('ConfigEditor', () => {
     expect(input('config-timeout')).not.toBeNull();
   });
 
-  it('shows the endpoints only for custom clouds, and the audience always', () => {
+  it.each(['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const)(
+    'the endpoints and the audience, which the backend reads only for custom clouds, are hidden for %s',
+    (azureCloud) => {
+      render(
+        <ConfigEditor
+          options={settings({ azureCredentials: { azureCloud }, endpoints: { audience: 'https://aud.example' } })}
+          onOptionsChange={jest.fn()}
+        />
+      );
+      expect(input('config-endpoint')).toBeNull();
+      expect(input('config-audience')).toBeNull();
+      expect(screen.queryByText('Token audience')).toBeNull();
+    }
+  );
+
+  it('the demo keeps showing a workspace ID that Save & test would refuse, with its message', () => {
+    const message = `workspace "my-workspace" is not a workspace ID: use the workspace's GUID (e.g. 11111111-2222-3333-4444-555555555555), not its name or resource ID`;
+    render(<Host initial={{ workspaceId: 'my-workspace' }} />);
+    fireEvent.click(input('config-demo'));
+    expect(input('config-workspace')).not.toBeNull();
+    expect(screen.getByText(message)).toBeInTheDocument();
+    expect(input('config-tenant')).toBeNull();
+    fireEvent.change(input('config-workspace'), { target: { value: '' } });
+    expect(input('config-workspace')).toBeNull();
+    expect(screen.queryByText(message)).toBeNull();
+  });
+
+  it('the demo shows an additional workspace that is not a GUID, and hides valid ones', () => {
+    const ws = '11111111-2222-3333-4444-555555555555';
+    const { rerender } = render(
+      <ConfigEditor
+        options={settings({ demoWorkspace: true, workspaceId: ws, additionalWorkspaces: ['extra'] })}
+        onOptionsChange={jest.fn()}
+      />
+    );
+    expect(screen.getByText(/workspace "extra" is not a workspace ID/)).toBeInTheDocument();
+    rerender(
+      <ConfigEditor
+        options={settings({ demoWorkspace: true, workspaceId: ws, additionalWorkspaces: [ws] })}
+        onOptionsChange={jest.fn()}
+      />
+    );
+    expect(input('config-workspace')).toBeNull();
+    expect(input('config-additional-workspaces')).toBeNull();
+  });
+
+  it('shows the endpoints and the audience for custom clouds', () => {
     const { rerender } = render(<ConfigEditor options={settings({})} onOptionsChange={jest.fn()} />);
     expect(input('config-endpoint')).toBeNull();
+    expect(input('config-audience')).toBeNull();
     rerender(
       <ConfigEditor
         options={settings({ azureCredentials: { azureCloud: 'AzureCustomizedCloud' } })}

@@ -39,7 +39,8 @@ const messageStyle = css({
 
 /**
  * Settings in the layout of Grafana's Azure datasources. Each problem shows under its field, in the words
- * Save & test would use, once the field has been left; the demo switch hides every setting it overrides.
+ * Save & test would use, once the field has been left; the demo switch hides every setting it overrides,
+ * except a workspace ID that Save & test would still refuse.
  */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const jsonData = options.jsonData;
@@ -50,7 +51,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   const [touched, setTouched] = useState<Set<keyof SettingsProblems>>(new Set());
   const touch = (k: keyof SettingsProblems) => setTouched((t) => new Set(t).add(k));
   const all = validateSettings(jsonData);
-  const problem = (k: keyof SettingsProblems) => (touched.has(k) ? all[k] : undefined);
+  // The demo hides the workspaces, but Save & test still refuses one that is not a GUID (pkg/settings): such
+  // a field stays shown, with its message at once, so that it can be fixed or cleared.
+  const badWorkspace = demo && (!!all.workspaceId || !!all.additionalWorkspaces);
+  const problem = (k: keyof SettingsProblems) => (touched.has(k) || badWorkspace ? all[k] : undefined);
 
   const setJson = (patch: Partial<KqlHuntOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
@@ -81,7 +85,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             onChange={(e) => setJson({ demoWorkspace: e.currentTarget.checked })}
           />
         </InlineField>
-        {!demo && (
+        {(!demo || badWorkspace) && (
           <>
             <InlineField
               label="Workspace ID"
@@ -208,68 +212,64 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
                 />
               </InlineField>
             )}
-            <ConfigSubSection
-              key={cloud === 'AzureCustomizedCloud' ? 'custom' : 'azure'}
-              title="Endpoints"
-              description="Only for sovereign or private clouds and stand-ins; Azure's defaults otherwise."
-              isCollapsible={cloud !== 'AzureCustomizedCloud'}
-              isInitiallyOpen={cloud === 'AzureCustomizedCloud' || !!jsonData.endpoints?.audience}
-            >
-              {cloud === 'AzureCustomizedCloud' && (
-                <>
+            {cloud === 'AzureCustomizedCloud' && (
+              <ConfigSubSection
+                title="Endpoints"
+                description="Only for sovereign or private clouds and stand-ins; the built-in clouds use Azure's."
+              >
+                <InlineField
+                  label="Log Analytics endpoint"
+                  labelWidth={LABEL_WIDTH}
+                  htmlFor="config-endpoint"
+                  tooltip="The query API base including /v1."
+                  {...field('logAnalytics')}
+                >
+                  <Input
+                    id="config-endpoint"
+                    width={INPUT_WIDTH}
+                    placeholder="https://host:port/v1"
+                    value={jsonData.endpoints?.logAnalytics ?? ''}
+                    onChange={(e) => setEndpoints({ logAnalytics: e.currentTarget.value.trim() })}
+                    onBlur={() => touch('logAnalytics')}
+                  />
+                </InlineField>
+                {authType !== 'msi' && (
                   <InlineField
-                    label="Log Analytics endpoint"
+                    label="Authority"
                     labelWidth={LABEL_WIDTH}
-                    htmlFor="config-endpoint"
-                    tooltip="The query API base including /v1."
-                    {...field('logAnalytics')}
+                    htmlFor="config-authority"
+                    tooltip="The Entra ID authority host."
+                    {...field('authority')}
                   >
                     <Input
-                      id="config-endpoint"
+                      id="config-authority"
                       width={INPUT_WIDTH}
-                      placeholder="https://host:port/v1"
-                      value={jsonData.endpoints?.logAnalytics ?? ''}
-                      onChange={(e) => setEndpoints({ logAnalytics: e.currentTarget.value.trim() })}
-                      onBlur={() => touch('logAnalytics')}
+                      placeholder="https://host:port/"
+                      value={jsonData.endpoints?.authority ?? ''}
+                      onChange={(e) => setEndpoints({ authority: e.currentTarget.value.trim() })}
+                      onBlur={() => touch('authority')}
                     />
                   </InlineField>
-                  {authType !== 'msi' && (
-                    <InlineField
-                      label="Authority"
-                      labelWidth={LABEL_WIDTH}
-                      htmlFor="config-authority"
-                      tooltip="The Entra ID authority host."
-                      {...field('authority')}
-                    >
-                      <Input
-                        id="config-authority"
-                        width={INPUT_WIDTH}
-                        placeholder="https://host:port/"
-                        value={jsonData.endpoints?.authority ?? ''}
-                        onChange={(e) => setEndpoints({ authority: e.currentTarget.value.trim() })}
-                        onBlur={() => touch('authority')}
-                      />
-                    </InlineField>
-                  )}
-                </>
-              )}
-              <InlineField
-                label="Token audience"
-                labelWidth={LABEL_WIDTH}
-                htmlFor="config-audience"
-                tooltip="Optional: the audience of the access token."
-                {...field('audience')}
-              >
-                <Input
-                  id="config-audience"
-                  width={INPUT_WIDTH}
-                  placeholder="https://api.loganalytics.io"
-                  value={jsonData.endpoints?.audience ?? ''}
-                  onChange={(e) => setEndpoints({ audience: e.currentTarget.value.trim() })}
-                  onBlur={() => touch('audience')}
-                />
-              </InlineField>
-            </ConfigSubSection>
+                )}
+                {/* Read only for the custom cloud (pkg/azureauth ResolveTarget); the others have their own. */}
+                <InlineField
+                  label="Token audience"
+                  labelWidth={LABEL_WIDTH}
+                  htmlFor="config-audience"
+                  tooltip="Optional: the audience of the access token; default https://api.loganalytics.io."
+                  {...field('audience')}
+                >
+                  <Input
+                    id="config-audience"
+                    width={INPUT_WIDTH}
+                    placeholder="https://api.loganalytics.io"
+                    value={jsonData.endpoints?.audience ?? ''}
+                    onChange={(e) => setEndpoints({ audience: e.currentTarget.value.trim() })}
+                    onBlur={() => touch('audience')}
+                  />
+                </InlineField>
+              </ConfigSubSection>
+            )}
           </ConfigSection>
         </>
       )}

@@ -2,11 +2,11 @@ import React from 'react';
 import { SelectableValue } from '@grafana/data';
 import { EditorField, EditorRow } from '@grafana/plugin-ui';
 // See FieldPicker.tsx for why Select rather than Combobox.
-import { Input, MultiSelect, Select, Text } from '@grafana/ui';
+import { Alert, Input, MultiSelect, Select, Text } from '@grafana/ui';
 
 import { QUERY_DEFAULTS } from '../defaults';
 import { KqlHuntQuery, PivotInfo } from '../types';
-import { QueryProblems } from '../validation';
+import { anomalyProblems, QueryProblems } from '../validation';
 import { RunPolicy } from './useRunPolicy';
 
 interface Props {
@@ -32,6 +32,8 @@ export function PivotOptions({ query, policy, problems, pivots, pivotsLoading, p
     options.unshift({ value: query.pivot, label: query.pivot });
   }
   const chosen = pivots.find((p) => p.name === query.pivot);
+  // Only a pivot without values has them (validateQuery): its values are the anomalies.
+  const scoring = anomalyProblems(problems);
   return (
     <EditorRow>
       <EditorField
@@ -98,6 +100,11 @@ export function PivotOptions({ query, policy, problems, pivots, pivotsLoading, p
         <Text variant="bodySmall" color="secondary">
           Pivoting on the anomalies of the KQL below, scored with the anomaly options.
         </Text>
+      )}
+      {scoring.length > 0 && (
+        <Alert severity="error" title="The anomaly options stop this pivot from running">
+          {`It scores the KQL's rows with them to find the values: fix them in the Anomalies view, or give the values to pivot on. ${scoring.join('; ')}`}
+        </Alert>
       )}
     </EditorRow>
   );

@@ -318,3 +318,108 @@ describe('last run', () => {
     expect(screen.queryByText(/Last run/)).toBeNull();
   });
 });
+
+describe('search', () => {
+  it('a changed search value runs the query once, on blur', async () => {
+    const { onRunQuery, last } = await setup({ queryType: 'anomaly', search: { column: 'DeviceName', value: 'a' } });
+    await settle();
+    const box = byId('query-search-value');
+    fireEvent.change(box, { target: { value: 'b' } });
+    expect(onRunQuery).not.toHaveBeenCalled();
+    fireEvent.blur(box);
+    expect(last().search).toEqual({ column: 'DeviceName', value: 'b' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    fireEvent.blur(box);
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('a saved query with null keys', () => {
+  const nulls = {
+    kql: null,
+    field: null,
+    fields: null,
+    values: null,
+    workspaces: null,
+    search: { column: null, value: 'x', mode: null },
+    pivot: null,
+    lookback: null,
+    contamination: null,
+    nEstimators: null,
+    maxSamples: null,
+    randomState: null,
+    topN: null,
+    output: null,
+  } as unknown as Partial<KqlHuntQuery>;
+
+  it('renders, reading null as absent: the search without a column says so, nothing else', async () => {
+    const { onRunQuery } = await setup({ queryType: 'anomaly', ...nulls });
+    await settle();
+    expect(screen.getByText('search needs a column: set search.column to the column to search in')).toBeInTheDocument();
+    expect(screen.queryByText(/null/)).toBeNull();
+    expect(byId('query-contamination').value).toBe('');
+    fireEvent.click(screen.getByText('Frequency'));
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('a null contamination is the default, not "null is not valid", and the query runs', async () => {
+    const { onRunQuery, last } = await setup({ queryType: 'anomaly', contamination: null } as unknown as KqlHuntQuery);
+    await settle();
+    expect(screen.queryByText(/is not valid/)).toBeNull();
+    fireEvent.click(screen.getByText('Frequency'));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    expect(last()).not.toHaveProperty('contamination');
+  });
+});
+
+describe('switching the query type', () => {
+  it('to KQL drops the hidden output "values", which the backend would honour there', async () => {
+    const { last, onRunQuery } = await setup({ queryType: 'anomaly', output: 'values', field: 'RemoteIP' });
+    await settle();
+    fireEvent.click(within(screen.getByRole('radiogroup', { name: 'Query type' })).getByText('KQL'));
+    expect(last().queryType).toBe('kql');
+    expect(last().output).toBeUndefined();
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps an output the backend ignores on kql, for a switch back', async () => {
+    const { last } = await setup({ queryType: 'anomaly', output: 'top' });
+    await settle();
+    fireEvent.click(within(screen.getByRole('radiogroup', { name: 'Query type' })).getByText('KQL'));
+    expect(last()).toMatchObject({ queryType: 'kql', output: 'top' });
+    fireEvent.click(screen.getByText('Anomalies'));
+    expect(last()).toMatchObject({ queryType: 'anomaly', output: 'top' });
+  });
+});
+
+describe('pivot and the anomaly options', () => {
+  const message = 'contamination 0.9 is not valid: use "auto" or a number in (0, 0.5], e.g. 0.01';
+
+  it('without values, shows the anomaly options that stop it, and does not run', async () => {
+    const { onRunQuery } = await setup({ queryType: 'pivot', pivot: 'parent-process', contamination: 0.9, field: '' });
+    await settle();
+    expect(screen.getByText('The anomaly options stop this pivot from running')).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))).toBeInTheDocument();
+    expect(screen.getByText(/field is empty: name the column to score/)).toBeInTheDocument();
+    const lookback = byId('query-lookback');
+    fireEvent.change(lookback, { target: { value: '3d' } });
+    fireEvent.blur(lookback);
+    expect(onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('with values, ignores them, as the backend does, and runs', async () => {
+    const { onRunQuery } = await setup({
+      queryType: 'pivot',
+      pivot: 'parent-process',
+      values: ['x.exe'],
+      contamination: 0.9,
+      field: '',
+    });
+    await settle();
+    expect(screen.queryByText('The anomaly options stop this pivot from running')).toBeNull();
+    const lookback = byId('query-lookback');
+    fireEvent.change(lookback, { target: { value: '3d' } });
+    fireEvent.blur(lookback);
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,10 +1,10 @@
-import React from 'react';
+import React, { useMemo } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { EditorField, EditorRow, EditorRows } from '@grafana/plugin-ui';
 import { Alert, RadioButtonGroup, Text } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
-import { FALLBACK_PIVOT, QUERY_DEFAULTS } from '../defaults';
+import { FALLBACK_PIVOT, normalizeQuery, QUERY_DEFAULTS } from '../defaults';
 import { ownTimeFilter } from '../kusto/timeFilter';
 import { KqlHuntOptions, KqlHuntQuery, QueryType, TimeRangeMode } from '../types';
 import { validateQuery } from '../validation';
@@ -34,7 +34,9 @@ const TIME_RANGE_MODES: Array<SelectableValue<TimeRangeMode>> = [
  * change runs the query once, on blur or pick, and only when the query is complete and valid
  * (useRunPolicy); problems are shown under the input they concern, in the backend's words.
  */
-export function QueryEditor({ query, onChange, onRunQuery, datasource, range, data }: Props) {
+export function QueryEditor({ query: saved, onChange, onRunQuery, datasource, range, data }: Props) {
+  // A saved query may hold null for a key: read it as absent, as the backend does.
+  const query = useMemo(() => normalizeQuery(saved), [saved]);
   const type = query.queryType ?? QUERY_DEFAULTS.queryType;
   // Listed for every type (once per datasource), so that switching to Pivot can pick the first one.
   const pivots = useResource(() => datasource.listPivots(), [datasource]);
@@ -67,7 +69,11 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range, da
   const setType = (t: QueryType) => {
     // Pivot needs a pivot: pick one, so that switching runs a complete query.
     const pivot = t === 'pivot' && !query.pivot ? (pivotNames[0] ?? FALLBACK_PIVOT) : query.pivot;
-    policy.commit({ queryType: t, pivot });
+    // The KQL view offers no output, but the backend honours "values" on a kql query (a column's distinct
+    // values, as a variable lists them): drop it. Other outputs are ignored there, like the other anomaly
+    // keys, and kept for a switch back.
+    const output = t === 'kql' && query.output === 'values' ? undefined : query.output;
+    policy.commit({ queryType: t, pivot, output });
   };
 
   return (

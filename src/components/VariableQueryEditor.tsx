@@ -4,7 +4,7 @@ import { EditorField, EditorRow, EditorRows } from '@grafana/plugin-ui';
 import { RadioButtonGroup } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
-import { QUERY_DEFAULTS } from '../defaults';
+import { normalizeQuery, QUERY_DEFAULTS } from '../defaults';
 import { KqlHuntOptions, KqlHuntQuery, KqlHuntVariableQuery, VariableKind } from '../types';
 import { validateQuery } from '../validation';
 import { variableToQuery } from '../variables';
@@ -44,7 +44,7 @@ export function VariableQueryEditor({ query, onChange, datasource, range }: Prop
   const [draft, setDraft] = useState<KqlHuntVariableQuery>({
     kind: 'anomalousValues',
     kql: QUERY_DEFAULTS.kql,
-    ...query,
+    ...normalizeQuery(query),
   });
   const latest = useRef(draft);
   const kind = draft.kind ?? 'anomalousValues';

@@ -13,9 +13,17 @@ export interface RunPolicy {
   runNow: (patch?: Partial<KqlHuntQuery>) => void;
 }
 
-/** A query's identity for "has it changed since the last run": its keys, in a stable order. */
+/**
+ * A query's identity for "has it changed since the last run": its JSON with the keys of every object, nested
+ * ones (search) included, in a stable order. (An array replacer would be a key allow-list at every level and
+ * drop search.value.)
+ */
 function fingerprint(q: KqlHuntQuery): string {
-  return JSON.stringify(q, Object.keys(q).sort());
+  return JSON.stringify(q, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value
+  );
 }
 
 /**
