@@ -62,7 +62,7 @@ frontend_built=$(mktemp -u)
   # compiled. The race set's packages are compiled while mage builds the plugin (both fill the cores npm ci
   # leaves idle while it downloads), and the two sets run side by side (the one without the race detector
   # is mostly the python oracle and processes that wait, which fill the cores the race set leaves idle).
-  plain="iforest/parity integration anomaly hunt kql iforest querymodel macros settings pivots mtrand sampledata integration/dockerbuild integration/bench" # the long-running first
+  plain="iforest/parity integration anomaly hunt kql iforest querymodel macros settings pivots mtrand sampledata framerows integration/dockerbuild integration/bench" # the long-running first
   racy='^(TestConcurrentExecute|TestSameResultForAnyWorkerCount|TestCountsSameForAnyWorkerCount|TestCancelStopsFitAndScore)$'
   pattern=$(printf '|/pkg/%s$' $plain)
   vet=atomic,bool,buildtags,directive,errorsas,ifaceassert,nilfunc,printf,stringintconv,tests,copylocks,lostcancel,unmarshal,unreachable,unusedresult

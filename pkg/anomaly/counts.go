@@ -7,6 +7,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/framerows"
 	"github.com/kqlhunt/anomaly-datasource/pkg/iforest"
 )
 
@@ -157,7 +158,7 @@ func CountSeries(ctx context.Context, frame *data.Frame, opts Options, countFiel
 	}
 	perValue := &data.Frame{Name: frame.Name, Meta: cloneMeta(frame.Meta)}
 	for _, f := range fields {
-		perValue.Fields = append(perValue.Fields, takeField(f, g.first))
+		perValue.Fields = append(perValue.Fields, framerows.TakeField(f, g.first))
 	}
 	perValue.Fields = append(perValue.Fields, data.NewField(countField, nil, totals))
 	scored, err := ScoreCounts(ctx, perValue, opts, countField)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/kqlhunt/anomaly-datasource/pkg/framerows"
 )
 
 // countsOfRows is `summarize n = count() by <fields>[, bin(TimeGenerated, bucket)]` done in plain Go
@@ -48,7 +49,7 @@ func countsOfRows(t *testing.T, in *data.Frame, fields []string, bucket time.Dur
 		for _, k := range order {
 			idx = append(idx, first[k])
 		}
-		out.Fields = append(out.Fields, takeField(src, idx))
+		out.Fields = append(out.Fields, framerows.TakeField(src, idx))
 	}
 	var counts []int64
 	var at []time.Time

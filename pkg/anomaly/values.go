@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/kqlhunt/anomaly-datasource/pkg/framerows"
 )
 
 // valueStats are one distinct value's (or combination's) rows.
@@ -53,7 +54,7 @@ func countByValue(scored *data.Frame, sc scores, rows []int, names []string) (*d
 	}
 	out := &data.Frame{Name: scored.Name, RefID: scored.RefID, Meta: derivedMeta(scored.Meta, data.FrameTypeTable)}
 	for _, f := range fields {
-		out.Fields = append(out.Fields, takeField(f, firsts))
+		out.Fields = append(out.Fields, framerows.TakeField(f, firsts))
 	}
 	out.Fields = append(out.Fields,
 		data.NewField("Count", nil, counts), data.NewField("Anomalies", nil, flagged), data.NewField(FieldScore, nil, minScores))

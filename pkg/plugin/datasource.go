@@ -27,10 +27,11 @@ const ID = "kqlhunt-anomaly-datasource"
 const applicationID = "kqlhunt-grafana"
 
 var (
-	_ backend.QueryDataHandler      = (*Datasource)(nil)
-	_ backend.CheckHealthHandler    = (*Datasource)(nil)
-	_ backend.CallResourceHandler   = (*Datasource)(nil)
-	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
+	_ backend.QueryDataHandler        = (*Datasource)(nil)
+	_ backend.QueryChunkedDataHandler = (*Datasource)(nil)
+	_ backend.CheckHealthHandler      = (*Datasource)(nil)
+	_ backend.CallResourceHandler     = (*Datasource)(nil)
+	_ instancemgmt.InstanceDisposer   = (*Datasource)(nil)
 )
 
 // Datasource serves one configured datasource instance. A configuration problem does not stop the
