@@ -27,7 +27,8 @@ type Runner struct {
 	// Workspaces are the datasource's workspaces, the default one first; a query's own
 	// "workspaces" replace them.
 	Workspaces []string
-	// Wait is the service-side deadline of each query (Prefer: wait) and of the call.
+	// Wait is the time one Run has, for all the queries it sends (counts mode sends two or three
+	// one after another): each is sent with what is left of it (Prefer: wait, and its deadline).
 	Wait time.Duration
 }
 
@@ -39,11 +40,16 @@ type Request struct {
 	From, To time.Time
 	// Interval is Grafana's interval: $__interval, and the series output's bucket.
 	Interval time.Duration
+
+	due time.Time // when Run's answer is due: Wait after it started
 }
 
 // Run answers req. Errors wrap the sentinels of the package that found the problem (querymodel,
 // macros, anomaly, pivots, loganalytics, iforest), for the caller to map once.
 func (r *Runner) Run(ctx context.Context, req Request) (data.Frames, error) {
+	if r.Wait > 0 {
+		req.due = time.Now().Add(r.Wait)
+	}
 	q := req.Query
 	switch q.QueryType {
 	case querymodel.TypeKQL:
@@ -187,7 +193,7 @@ func (r *Runner) send(ctx context.Context, req Request, kql string) (*loganalyti
 			return nil, err
 		}
 	}
-	lq := loganalytics.Query{Workspace: workspaces[0], AdditionalWorkspaces: workspaces[1:], KQL: kql, Wait: r.Wait}
+	lq := loganalytics.Query{Workspace: workspaces[0], AdditionalWorkspaces: workspaces[1:], KQL: kql, Wait: r.Wait, Due: req.due}
 	if req.Query.TimeRangeMode == querymodel.TimeRangeDashboard {
 		lq.Timespan = &loganalytics.TimeRange{From: req.From, To: req.To}
 	}

@@ -220,3 +220,54 @@ func TestPivotValuesFromCounts(t *testing.T) {
 		t.Errorf("rows %q, counts %q, %v", rows, counts, err)
 	}
 }
+
+// recordingQuerier records the queries a Run sends.
+type recordingQuerier struct {
+	loganalytics.Querier
+	sent []loganalytics.Query
+}
+
+func (q *recordingQuerier) Query(ctx context.Context, lq loganalytics.Query) (*loganalytics.Result, error) {
+	q.sent = append(q.sent, lq)
+	return q.Querier.Query(ctx, lq)
+}
+
+// TestOneDeadlineForAllOfARunsQueries: the queries one Run sends (counts mode's counts, then the
+// rows of the anomalous values) share one deadline, Wait after the Run started; the next Run has its
+// own; without a Wait there is none.
+func TestOneDeadlineForAllOfARunsQueries(t *testing.T) {
+	r := runner(t)
+	rec := &recordingQuerier{Querier: r.Querier}
+	r.Querier, r.Wait = rec, 30*time.Second
+	model := `{"queryType":"anomaly","aggregate":"always","output":"top"}`
+	var dues []time.Time
+	for range 2 {
+		rec.sent = nil
+		start := time.Now()
+		runModel(t, r, model)
+		end := time.Now()
+		if len(rec.sent) < 2 {
+			t.Fatalf("counts mode sent %d queries, want the counts and the rows", len(rec.sent))
+		}
+		due := rec.sent[0].Due
+		if due.Before(start.Add(r.Wait)) || due.After(end.Add(r.Wait)) {
+			t.Errorf("due %v, want Wait (%v) after the run started (%v)", due, r.Wait, start)
+		}
+		for i, q := range rec.sent {
+			if !q.Due.Equal(due) || q.Wait != r.Wait {
+				t.Errorf("query %d: due %v, wait %v; want the run's %v and the setting's %v", i, q.Due, q.Wait, due, r.Wait)
+			}
+		}
+		dues = append(dues, due)
+	}
+	if !dues[1].After(dues[0]) {
+		t.Errorf("the second run is due %v, the first %v: each run has its own deadline", dues[1], dues[0])
+	}
+	rec.sent, r.Wait = nil, 0
+	runModel(t, r, model)
+	for i, q := range rec.sent {
+		if !q.Due.IsZero() {
+			t.Errorf("query %d: due %v without a Wait", i, q.Due)
+		}
+	}
+}

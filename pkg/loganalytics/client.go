@@ -63,7 +63,12 @@ type Query struct {
 	// Wait is sent as Prefer: wait=N (seconds, rounded up, at most 600) and
 	// is also the deadline of the whole call, retries included. Zero: no
 	// Prefer wait and no deadline beyond ctx's.
-	Wait       time.Duration
+	Wait time.Duration
+	// Due, with Wait, is when the answer this query is part of is due: a panel that takes several
+	// queries (counts mode) has queryTimeoutSeconds for all of them, not for each. The call's
+	// deadline and Prefer: wait are then what is left until Due when that is less than Wait, and a
+	// query due already is a timeout without a request. A timeout still reports Wait, the setting.
+	Due        time.Time
 	Statistics bool // ask for include-statistics; returned in Result.Statistics
 }
 
@@ -192,23 +197,31 @@ func (c *Client) Query(ctx context.Context, q Query) (*Result, error) {
 	for i := range q.AdditionalWorkspaces {
 		body.AdditionalWorkspaces = append(body.AdditionalWorkspaces, &q.AdditionalWorkspaces[i])
 	}
+	wait := q.Wait
+	if !q.Due.IsZero() && wait > 0 {
+		left := time.Until(q.Due)
+		if left <= 0 {
+			return nil, backend.DownstreamError(&TimeoutError{After: q.Wait})
+		}
+		wait = min(wait, left)
+	}
 	var qopts *azquery.LogsClientQueryWorkspaceOptions
-	if q.Wait > 0 || q.Statistics {
+	if wait > 0 || q.Statistics {
 		lo := &azquery.LogsQueryOptions{}
 		if q.Statistics {
 			lo.Statistics = &q.Statistics
 		}
-		if q.Wait > 0 {
-			n := waitSeconds(q.Wait)
+		if wait > 0 {
+			n := waitSeconds(wait)
 			lo.Wait = &n
 		}
 		qopts = &azquery.LogsClientQueryWorkspaceOptions{Options: lo}
 	}
 
 	callCtx := ctx
-	if q.Wait > 0 {
+	if wait > 0 {
 		var cancel context.CancelFunc
-		callCtx, cancel = context.WithTimeout(ctx, q.Wait)
+		callCtx, cancel = context.WithTimeout(ctx, wait)
 		defer cancel()
 	}
 	c2 := &call{meter: newMeter(callCtx, c.budget)}

@@ -185,6 +185,33 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
+// TestDueShortensTheWait: a query that is part of a larger answer gets what is left until it is
+// due, as its deadline and its Prefer: wait; the timeout still names the setting.
+func TestDueShortensTheWait(t *testing.T) {
+	s := newStandIn(t, reply{status: 200, file: "empty.json", delay: 5 * time.Second})
+	start := time.Now()
+	_, err := s.client(t, nil).Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T", Wait: time.Minute, Due: start.Add(200 * time.Millisecond)})
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("the call took %v, it was due in 200ms", took)
+	}
+	var te *TimeoutError
+	if !errors.As(err, &te) || err.Error() != "query timed out after 60s (queryTimeoutSeconds)" {
+		t.Fatalf("err = %v, want a *TimeoutError naming the 60s setting", err)
+	}
+	if got := s.requests()[0].Header.Get("Prefer"); got != "wait=1" {
+		t.Errorf("Prefer = %q, want wait=1 (what was left, rounded up)", got)
+	}
+}
+
+// TestDueAlreadyIsATimeout: a query due already is not sent.
+func TestDueAlreadyIsATimeout(t *testing.T) {
+	s := newStandIn(t, reply{status: 200, file: "empty.json"})
+	_, err := s.client(t, nil).Query(context.Background(), Query{Workspace: testWorkspace, KQL: "T", Wait: 30 * time.Second, Due: time.Now().Add(-time.Millisecond)})
+	if !errors.Is(err, ErrTimeout) || !backend.IsDownstreamError(err) || len(s.requests()) != 0 {
+		t.Errorf("err = %v after %d requests, want a downstream timeout and none", err, len(s.requests()))
+	}
+}
+
 func TestCallerCancels(t *testing.T) {
 	s := newStandIn(t, reply{status: 200, file: "empty.json", delay: 5 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
