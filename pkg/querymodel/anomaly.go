@@ -18,11 +18,11 @@ import (
 // expected); ranges and names are checked by Options.Validate, their owner.
 func parseAnomaly(w *wire) (anomaly.Options, error) {
 	a := anomaly.NotebookOptions()
+	// An empty name is kept for Options.Validate to report (as the editor does): dropped, it would
+	// score fewer fields than the query lists, without a word.
 	var fields []string
 	for _, f := range w.Fields {
-		if f = strings.TrimSpace(f); f != "" {
-			fields = append(fields, f)
-		}
+		fields = append(fields, strings.TrimSpace(f))
 	}
 	if len(fields) == 0 && w.Field != nil {
 		fields = []string{strings.TrimSpace(*w.Field)}

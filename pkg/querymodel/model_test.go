@@ -82,6 +82,8 @@ func TestParseErrors(t *testing.T) {
 		{`{"queryType":"anomaly","topN":0}`, `topN 0 is not valid`, anomaly.ErrInvalid},
 		{`{"queryType":"anomaly","randomState":-1}`, `randomState -1 is not valid`, anomaly.ErrInvalid},
 		{`{"queryType":"anomaly","search":{"value":"x"}}`, `search needs a column`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","fields":["DeviceName"," "]}`, `field is empty: name the column to score`, anomaly.ErrInvalid},
+		{`{"queryType":"anomaly","fields":[""],"field":"DeviceName"}`, `field is empty: name the column to score`, anomaly.ErrInvalid},
 		{`{"queryType":"pivot"}`, `pivot is not set`, pivots.ErrInvalid},
 		{`{"queryType":"pivot","pivot":"registry"}`, `pivot "registry" is not known`, pivots.ErrInvalid},
 		{`{"queryType":"pivot","pivot":"temp-folder","lookback":"7 days"}`, `lookback "7 days" is not a KQL timespan`, pivots.ErrInvalid},
