@@ -27,8 +27,9 @@ type Runner struct {
 	// Workspaces are the datasource's workspaces, the default one first; a query's own
 	// "workspaces" replace them.
 	Workspaces []string
-	// Wait is the time one Run has, for all the queries it sends (counts mode sends two or three
-	// one after another): each is sent with what is left of it (Prefer: wait, and its deadline).
+	// Wait is the time the queries one Run sends have, all of them together (counts mode sends two
+	// or three one after another): each is sent with what is left of it (Prefer: wait, and its
+	// deadline). Scoring the answers is not counted.
 	Wait time.Duration
 }
 

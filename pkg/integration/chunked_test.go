@@ -27,6 +27,9 @@ func TestChunkedQueriesAnswerAsQueryData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if want.Responses["C"].Error == nil || want.Responses["A"].Error != nil || want.Responses["B"].Error != nil {
+		t.Fatalf("QueryData: want A and B answered and C failed, got %v, %v, %v", want.Responses["A"].Error, want.Responses["B"].Error, want.Responses["C"].Error)
+	}
 	if rows, _ := want.Responses["A"].Frames[0].RowLen(); rows < 50_000 || chunks < 3 {
 		t.Errorf("%d rows scored came in %d chunks: want a large answer in several", rows, chunks)
 	}

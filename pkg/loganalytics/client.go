@@ -61,8 +61,8 @@ type Query struct {
 	Timespan             *TimeRange // nil: no timespan, the KQL's own filters rule
 	AdditionalWorkspaces []string   // further workspaces queried in the same request
 	// Wait is sent as Prefer: wait=N (seconds, rounded up, at most 600) and
-	// is also the deadline of the whole call, retries included. Zero: no
-	// Prefer wait and no deadline beyond ctx's.
+	// is also the deadline of the whole call, retries included (both shortened
+	// by Due). Zero: no Prefer wait and no deadline beyond ctx's.
 	Wait time.Duration
 	// Due, with Wait, is when the answer this query is part of is due: a panel that takes several
 	// queries (counts mode) has queryTimeoutSeconds for all of them, not for each. The call's

@@ -117,8 +117,9 @@ func kindForStatus(status int) error {
 }
 
 // TimeoutError says the query ran out of time on our side: the deadline
-// from Query.Wait (the datasource's queryTimeoutSeconds) passed before the
-// service answered.
+// from Query.Wait (the datasource's queryTimeoutSeconds), or the earlier
+// Query.Due, passed before the service answered. After is Wait, the setting
+// to raise.
 type TimeoutError struct {
 	After time.Duration
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 
+	"github.com/kqlhunt/anomaly-datasource/pkg/framerows"
 	"github.com/kqlhunt/anomaly-datasource/pkg/internal/pluginhost"
 	"github.com/kqlhunt/anomaly-datasource/pkg/loganalytics"
 )
@@ -139,18 +141,54 @@ func bigFrame(n int) *data.Frame {
 	).SetMeta(&data.FrameMeta{ExecutedQueryString: "T"})
 }
 
+// unevenFrame has n rows of one string column: 300 bytes, but every 4th row one byte (so a
+// sample of every 4th row, or of 1,000 spread over 4,000, would take the rows for short).
+func unevenFrame(n int) *data.Frame {
+	long := strings.Repeat("y", 300)
+	vals := make([]string, n)
+	for i := range vals {
+		vals[i] = long
+		if i%4 == 0 {
+			vals[i] = "x"
+		}
+	}
+	return data.NewFrame("PrimaryResult", data.NewField("CommandLine", nil, vals))
+}
+
+// boolFrame has n rows of 20 bool columns (a byte each in a chunk's estimate).
+func boolFrame(n int) *data.Frame {
+	f := data.NewFrame("PrimaryResult")
+	for c := range 20 {
+		vals := make([]bool, n)
+		for i := range vals {
+			vals[i] = (i+c)%3 == 0
+		}
+		f.Fields = append(f.Fields, data.NewField(fmt.Sprintf("Flag%d", c), nil, vals))
+	}
+	return f
+}
+
 // TestLargeFramesGoInChunksOfAboutTheSize: a frame of several times the chunk size is sent in
-// several chunks, none much over the size, that add up to the frame; a frame without rows is sent
-// once. (The size is 64 KiB here, for speed; the plugin's is chunkBytes.)
+// several chunks, none much over the size nor much under it (but the last), that add up to the
+// frame; a frame without rows is sent once. (The sizes are tens of KiB here, for speed; the
+// plugin's is chunkBytes.)
 func TestLargeFramesGoInChunksOfAboutTheSize(t *testing.T) {
-	const size = 64 << 10
 	for _, tc := range []struct {
-		rows      int
+		name      string
+		frame     func() *data.Frame
+		size      int
 		minChunks int
-	}{{0, 1}, {1, 1}, {2_000, 10}} {
-		t.Run(fmt.Sprint(tc.rows), func(t *testing.T) {
-			f := bigFrame(tc.rows)
-			want := frameJSON(t, bigFrame(tc.rows), "A")
+	}{
+		{"no rows", func() *data.Frame { return bigFrame(0) }, 64 << 10, 1},
+		{"one row", func() *data.Frame { return bigFrame(1) }, 64 << 10, 1},
+		{"2,000 rows", func() *data.Frame { return bigFrame(2_000) }, 64 << 10, 10},
+		{"uneven rows", func() *data.Frame { return unevenFrame(4_000) }, 64 << 10, 10},
+		{"bools, a bit each", func() *data.Frame { return boolFrame(20_000) }, 16 << 10, 3},
+	} {
+		size := tc.size
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.frame()
+			want := frameJSON(t, tc.frame(), "A")
 			var a pluginhost.Assembler
 			var sizes []int
 			w := backend.NewChunkedDataWriter(backend.DataFrameFormat_ARROW, func(c *pluginv2.QueryChunkedDataResponse) error {
@@ -163,9 +201,14 @@ func TestLargeFramesGoInChunksOfAboutTheSize(t *testing.T) {
 			if len(sizes) < tc.minChunks {
 				t.Errorf("%d chunks, want at least %d", len(sizes), tc.minChunks)
 			}
+			// Every chunk carries the frame's schema and metadata, as the frame's first 0 rows do.
+			empty, err := (&data.Frame{Name: f.Name, Meta: f.Meta, Fields: framerows.Range(f.Fields, 0, 0)}).MarshalArrow()
+			if err != nil {
+				t.Fatal(err)
+			}
 			for i, s := range sizes {
-				if s > size*5/4 {
-					t.Errorf("chunk %d is %d bytes, over the size (%d) by more than a quarter", i, s, size)
+				if rows := s - len(empty); rows > size*5/4 || (i < len(sizes)-1 && rows < size/2) {
+					t.Errorf("chunk %d of %d has %d bytes of rows: want about the size, %d", i, len(sizes), rows, size)
 				}
 			}
 			got := a.Response().Responses["A"].Frames
@@ -177,46 +220,87 @@ func TestLargeFramesGoInChunksOfAboutTheSize(t *testing.T) {
 }
 
 // failingWriter fails every write, as a stream whose receiver went away does.
-type failingWriter struct{ writes int }
+type failingWriter struct {
+	mu             sync.Mutex
+	frames, errors int
+}
 
 var errGone = errors.New("stream closed")
 
 func (w *failingWriter) WriteFrame(context.Context, string, string, *data.Frame) error {
-	w.writes++
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.frames++
 	return errGone
 }
 
 func (w *failingWriter) WriteError(context.Context, string, backend.Status, error) error {
-	w.writes++
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.errors++
 	return errGone
 }
 
-// TestAFailedWriteEndsTheAnswer: when the stream is gone, QueryChunkedData says so and writes
-// nothing more.
+// TestAFailedWriteEndsTheAnswer: when the stream is gone, QueryChunkedData says so, and neither
+// the queries still running nor the errors waiting are written after it.
 func TestAFailedWriteEndsTheAnswer(t *testing.T) {
-	for name, model := range map[string]map[string]any{
-		"frames": {"queryType": "kql", "kql": "T"},
-		"error":  {"queryType": "nope"},
+	frames := map[string]any{"queryType": "anomaly", "kql": "T"}
+	bad := map[string]any{"queryType": "nope"}
+	for _, tc := range []struct {
+		name       string
+		models     []map[string]any
+		maxFrames  int // writes that may have started before the first failed
+		wantErrors int
+	}{
+		{"frames", []map[string]any{frames, frames, frames, bad}, 3, 0},
+		{"error", []map[string]any{bad, bad}, 0, 1},
 	} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			d := newTestDatasource(t, &fakeQuerier{})
-			req := queryRequest(t, model)
+			req := queryRequest(t, tc.models...)
 			w := &failingWriter{}
 			err := d.QueryChunkedData(context.Background(), &backend.QueryChunkedDataRequest{Queries: req.Queries}, w)
-			if !errors.Is(err, errGone) || w.writes != 1 {
-				t.Errorf("err %v after %d writes, want %v after 1", err, w.writes, errGone)
+			if !errors.Is(err, errGone) || w.frames > tc.maxFrames || w.errors != tc.wantErrors || w.frames+w.errors == 0 {
+				t.Errorf("err %v after %d frame and %d error writes, want %v after at most %d and %d", err, w.frames, w.errors, errGone, tc.maxFrames, tc.wantErrors)
 			}
 		})
 	}
 }
 
+// TestUnsendableFramesAreTheirQuerysError: a frame that cannot be written is its query's error
+// (the plugin's), not the stream's.
+func TestUnsendableFramesAreTheirQuerysError(t *testing.T) {
+	uneven := data.NewFrame("T", data.NewField("a", nil, []int64{1, 2}), data.NewField("b", nil, []int64{1}))
+	for name, frames := range map[string]data.Frames{"unequal fields": {uneven}, "nil frame": {nil}} {
+		t.Run(name, func(t *testing.T) {
+			r := sendable(context.Background(), backend.DataResponse{Frames: frames})
+			if r.Error == nil || r.Status != backend.StatusInternal || r.ErrorSource != backend.ErrorSourcePlugin {
+				t.Errorf("got %d %q %v, want the plugin's internal error", r.Status, r.ErrorSource, r.Error)
+			}
+		})
+	}
+	ok := backend.DataResponse{Frames: data.Frames{data.NewFrame("T", data.NewField("a", nil, []int64{1}))}}
+	if r := sendable(context.Background(), ok); r.Error != nil {
+		t.Errorf("a good frame: %v", r.Error)
+	}
+}
+
 // TestChunkedServiceErrorsKeepTheirStatus: a service error is written with the status QueryData
-// gives it.
+// gives it, but without its source: the SDK's WriteError takes none (when it does, send it and
+// change this test).
 func TestChunkedServiceErrorsKeepTheirStatus(t *testing.T) {
 	fq := &fakeQuerier{fail: backend.DownstreamError(fmt.Errorf("%w: InsufficientAccessError", loganalytics.ErrForbidden))}
-	got, sizes := chunked(t, newTestDatasource(t, fq), queryRequest(t, map[string]any{"kql": "T"}))
-	r := got.Responses["A"]
-	if r.Status != backend.StatusForbidden || r.Error == nil || len(sizes) != 0 {
-		t.Errorf("got %d %v and %d frame chunks, want 403 and none", r.Status, r.Error, len(sizes))
+	d := newTestDatasource(t, fq)
+	var chunks []*pluginv2.QueryChunkedDataResponse
+	w := backend.NewChunkedDataWriter(backend.DataFrameFormat_ARROW, func(c *pluginv2.QueryChunkedDataResponse) error {
+		chunks = append(chunks, c)
+		return nil
+	})
+	req := queryRequest(t, map[string]any{"kql": "T"})
+	if err := d.QueryChunkedData(context.Background(), &backend.QueryChunkedDataRequest{Queries: req.Queries}, w); err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 1 || chunks[0].Status != int32(backend.StatusForbidden) || !strings.Contains(chunks[0].Error, "InsufficientAccessError") || chunks[0].ErrorSource != "" {
+		t.Fatalf("chunks %+v, want one 403 error without a source", chunks)
 	}
 }

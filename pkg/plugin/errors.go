@@ -45,6 +45,7 @@ var kinds = []struct {
 	{loganalytics.ErrNotFound, backend.StatusNotFound, "Workspace not found: check jsonData.workspaceId is the workspace's GUID (Workspace ID) and the cloud is right."},
 	{loganalytics.ErrThrottled, backend.StatusTooManyRequests, ""},
 	{loganalytics.ErrTimeout, backend.StatusTimeout, ""},
+	{context.DeadlineExceeded, backend.StatusTimeout, ""}, // Grafana's own deadline, seen by scoring
 	{loganalytics.ErrUnavailable, backend.StatusBadGateway, ""},
 	{loganalytics.ErrDecode, backend.StatusBadGateway, ""},
 }
@@ -72,6 +73,10 @@ func classify(err error) failure {
 	switch {
 	case errors.As(err, &tagged):
 		f.source = tagged.ErrorSource()
+	case errors.Is(err, context.Canceled):
+		// Whoever asked went away (a closed tab, a newer refresh, a failed chunked stream): no
+		// answer is read, and it is not the plugin's fault.
+		f.source = backend.ErrorSourceDownstream
 	case f.status != backend.StatusInternal:
 		f.source = backend.ErrorSourceDownstream
 	default:

@@ -36,6 +36,9 @@ func TestErrorResponse(t *testing.T) {
 		{backend.DownstreamError(loganalytics.ErrForbidden), backend.StatusForbidden, backend.ErrorSourceDownstream},
 		{fmt.Errorf("%w: bad", anomaly.ErrInvalid), backend.StatusBadRequest, backend.ErrorSourceDownstream},
 		{fmt.Errorf("%w: bad", pivots.ErrInvalid), backend.StatusBadRequest, backend.ErrorSourceDownstream},
+		// Scoring stopped because the request ended: not the plugin's fault.
+		{fmt.Errorf("grow tree 3: %w", context.Canceled), backend.StatusInternal, backend.ErrorSourceDownstream},
+		{fmt.Errorf("score: %w", context.DeadlineExceeded), backend.StatusTimeout, backend.ErrorSourceDownstream},
 	}
 	for _, tt := range tests {
 		t.Run(tt.err.Error(), func(t *testing.T) {

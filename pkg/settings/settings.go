@@ -80,8 +80,8 @@ type Settings struct {
 	// DemoWorkspace makes the datasource query the built-in emulator in memory: no Azure, no credentials.
 	DemoWorkspace bool `json:"demoWorkspace"`
 
-	// QueryTimeout is QueryTimeoutSeconds parsed: the time a query has for its answer, all its
-	// requests included (each is sent with what is left, as Prefer: wait=N and its deadline).
+	// QueryTimeout is QueryTimeoutSeconds parsed: the time a query's requests to the service have,
+	// all of them together (each is sent with what is left, as Prefer: wait=N and its deadline).
 	QueryTimeout time.Duration `json:"-"`
 	Secrets      Secrets       `json:"-"`
 }

@@ -128,7 +128,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           label="Query timeout (seconds)"
           labelWidth={LABEL_WIDTH}
           htmlFor="config-timeout"
-          tooltip={`The time a query has for its answer, every request to the service included (sent as Prefer: wait=N and used as the deadline); ${LIMITS.queryTimeoutSeconds.min} to ${LIMITS.queryTimeoutSeconds.max}.`}
+          tooltip={`The time a query's requests to Log Analytics have, all of them together (each sent with what is left as Prefer: wait=N and its deadline); ${LIMITS.queryTimeoutSeconds.min} to ${LIMITS.queryTimeoutSeconds.max}.`}
           {...field('queryTimeoutSeconds')}
         >
           <NumberBox
