@@ -1,6 +1,6 @@
 // Package framerows copies rows of Grafana data frames into new fields: the rows a search or a
 // ranking chose (pkg/anomaly), or a run of consecutive rows (one chunk of a large answer,
-// pkg/plugin). The SDK has no way to slice a field, and copying cell by cell through At and Set
+// pkg/plugin, cut by Chunks to about a given encoded size). The SDK has no way to slice a field, and copying cell by cell through At and Set
 // boxes every number and time; here the common types are copied through typed pointers, so a copy
 // allocates only its new fields. Nullable cells share their pointee with the source, which nothing
 // writes to once a frame is built.

@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"sync"
@@ -96,87 +95,15 @@ func writeFrames(ctx context.Context, w backend.ChunkedDataWriter, refID string,
 			}
 			continue
 		}
-		widths := newRowWidths(f)
-		for from := 0; from < n; {
+		for from, to := range framerows.Chunks(f.Fields, size) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			to := widths.chunkEnd(from, n, size)
 			chunk := &data.Frame{Name: f.Name, RefID: f.RefID, Meta: f.Meta, Fields: framerows.Range(f.Fields, from, to)}
 			if err := w.WriteFrame(ctx, refID, id, chunk); err != nil {
 				return err
 			}
-			from = to
 		}
 	}
 	return nil
-}
-
-// rowWidths measures rows as Arrow encodes them, in bits: a bit per bool, 8 to 64 per number or
-// time, a bit more per nullable cell (its validity), and a string or JSON cell's bytes and 4-byte
-// offset.
-type rowWidths struct {
-	fixedBits int
-	variable  []*data.Field
-}
-
-func newRowWidths(f *data.Frame) rowWidths {
-	var w rowWidths
-	for _, fld := range f.Fields {
-		if fld.Nullable() {
-			w.fixedBits++
-		}
-		switch fld.Type().NonNullableType() {
-		case data.FieldTypeString, data.FieldTypeJSON:
-			w.variable = append(w.variable, fld)
-		case data.FieldTypeBool:
-			w.fixedBits++
-		case data.FieldTypeInt8, data.FieldTypeUint8:
-			w.fixedBits += 8
-		case data.FieldTypeInt16, data.FieldTypeUint16, data.FieldTypeEnum:
-			w.fixedBits += 16
-		case data.FieldTypeInt32, data.FieldTypeUint32, data.FieldTypeFloat32:
-			w.fixedBits += 32
-		default:
-			w.fixedBits += 64
-		}
-	}
-	return w
-}
-
-// chunkEnd is where the chunk of rows starting at from ends: the rows that fit in size bytes, at
-// least one.
-func (w rowWidths) chunkEnd(from, n, size int) int {
-	bits, limit := 0, 8*size
-	to := from
-	for to < n {
-		row := w.fixedBits
-		for _, f := range w.variable {
-			row += 8 * cellBytes(f, to)
-		}
-		if to > from && bits+row > limit {
-			break
-		}
-		bits += row
-		to++
-	}
-	return to
-}
-
-func cellBytes(f *data.Field, i int) int {
-	switch v := f.PointerAt(i).(type) {
-	case *string:
-		return len(*v) + 4
-	case **string:
-		if *v != nil {
-			return len(**v) + 4
-		}
-	case *json.RawMessage:
-		return len(*v) + 4
-	case **json.RawMessage:
-		if *v != nil {
-			return len(**v) + 4
-		}
-	}
-	return 4
 }
