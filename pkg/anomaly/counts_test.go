@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"github.com/kqlhunt/anomaly-datasource/pkg/framerows"
 )
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"github.com/kqlhunt/anomaly-datasource/pkg/framerows"
 )
 
