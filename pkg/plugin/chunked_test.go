@@ -36,19 +36,20 @@ func queryRequest(t *testing.T, models ...map[string]any) *backend.QueryDataRequ
 	return req
 }
 
-// chunked runs req through QueryChunkedData with the SDK's own writer and assembles the chunks as
-// Grafana does; it returns the answer and the size of each frame chunk as sent.
-func chunked(t *testing.T, d *Datasource, req *backend.QueryDataRequest) (*backend.QueryDataResponse, []int) {
+// chunked runs req through QueryChunkedData with the SDK's own writer in the format asked for, and
+// assembles the chunks as Grafana does; it returns the answer and the size of each frame chunk as
+// sent.
+func chunked(t *testing.T, d *Datasource, req *backend.QueryDataRequest, format backend.DataFrameFormat) (*backend.QueryDataResponse, []int) {
 	t.Helper()
 	var a pluginhost.Assembler
 	var sizes []int
-	w := backend.NewChunkedDataWriter(backend.DataFrameFormat_ARROW, func(c *pluginv2.QueryChunkedDataResponse) error {
+	w := backend.NewChunkedDataWriter(format, func(c *pluginv2.QueryChunkedDataResponse) error {
 		if c.Error == "" {
 			sizes = append(sizes, len(c.Frame))
 		}
 		return a.Add(c)
 	})
-	creq := &backend.QueryChunkedDataRequest{PluginContext: req.PluginContext, Queries: req.Queries, Format: backend.DataFrameFormat_ARROW}
+	creq := &backend.QueryChunkedDataRequest{PluginContext: req.PluginContext, Queries: req.Queries, Format: format}
 	if err := d.QueryChunkedData(context.Background(), creq, w); err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +76,15 @@ func frameJSON(t *testing.T, f *data.Frame, refID string) string {
 }
 
 // TestChunkedAnswersAreQueryDataAnswers: the same request answered both ways gives the same frames
-// and the same errors, with their statuses.
+// and the same errors, with their statuses, whether the chunks are Arrow or JSON (which Grafana may
+// ask for to stream them to the browser as they are).
 func TestChunkedAnswersAreQueryDataAnswers(t *testing.T) {
+	for name, format := range map[string]backend.DataFrameFormat{"arrow": backend.DataFrameFormat_ARROW, "json": backend.DataFrameFormat_JSON} {
+		t.Run(name, func(t *testing.T) { chunkedEqualsQueryData(t, format) })
+	}
+}
+
+func chunkedEqualsQueryData(t *testing.T, format backend.DataFrameFormat) {
 	d := newTestDatasource(t, &fakeQuerier{})
 	req := queryRequest(t,
 		map[string]any{"queryType": "kql", "kql": "T | where $__timeFilter()"},
@@ -91,7 +99,7 @@ func TestChunkedAnswersAreQueryDataAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := chunked(t, d, req)
+	got, _ := chunked(t, d, req, format)
 	if len(got.Responses) != len(want.Responses) {
 		t.Fatalf("%d responses, want %d", len(got.Responses), len(want.Responses))
 	}
@@ -302,5 +310,30 @@ func TestChunkedServiceErrorsKeepTheirStatus(t *testing.T) {
 	}
 	if len(chunks) != 1 || chunks[0].Status != int32(backend.StatusForbidden) || !strings.Contains(chunks[0].Error, "InsufficientAccessError") || chunks[0].ErrorSource != "" {
 		t.Fatalf("chunks %+v, want one 403 error without a source", chunks)
+	}
+}
+
+// TestJSONChunksAddUpToTheFrame: in JSON the SDK's writer sends a frame's schema with its first
+// chunk only; the chunks still add up to the frame.
+func TestJSONChunksAddUpToTheFrame(t *testing.T) {
+	var a pluginhost.Assembler
+	withSchema := 0
+	w := backend.NewChunkedDataWriter(backend.DataFrameFormat_JSON, func(c *pluginv2.QueryChunkedDataResponse) error {
+		if strings.Contains(string(c.Frame), `"schema"`) {
+			withSchema++
+		}
+		return a.Add(c)
+	})
+	if err := writeFrames(context.Background(), w, "A", data.Frames{bigFrame(2_000), unevenFrame(500)}, 64<<10); err != nil {
+		t.Fatal(err)
+	}
+	got := a.Response().Responses["A"].Frames
+	if a.Chunks < 10 || withSchema != 2 || len(got) != 2 {
+		t.Fatalf("%d chunks, %d with a schema, %d frames: want many, one a frame, 2", a.Chunks, withSchema, len(got))
+	}
+	for i, want := range []*data.Frame{bigFrame(2_000), unevenFrame(500)} {
+		if frameJSON(t, got[i], "A") != frameJSON(t, want, "A") {
+			t.Errorf("frame %d: the chunks do not add up to it", i)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,19 +42,22 @@ func (h *Host) QueryChunkedData(ctx context.Context, req *backend.QueryDataReque
 
 // Assembler turns the chunks of a chunked answer back into a response, as Grafana does: the first
 // chunk of a (refID, frame ID) is the frame, with its fields and metadata; later chunks of that ID
-// add their rows to it; an error chunk is its query's error and status.
+// add their rows to it; an error chunk is its query's error and status. Chunks come as Arrow
+// (each a whole frame) or as JSON (the SDK's writer sends the schema with the first chunk of a
+// frame only, and data alone after it).
 type Assembler struct {
 	Chunks int // frame chunks added
 
-	res    *backend.QueryDataResponse
-	frames map[[2]string]*data.Frame
+	res     *backend.QueryDataResponse
+	frames  map[[2]string]*data.Frame
+	schemas map[[2]string]json.RawMessage // a JSON frame's schema, for its data-only chunks
 }
 
 // Add adds one chunk; it fails on a chunk that is not an Arrow frame, or whose fields are not its
 // frame's.
 func (a *Assembler) Add(c *pluginv2.QueryChunkedDataResponse) error {
 	if a.res == nil {
-		a.res, a.frames = backend.NewQueryDataResponse(), map[[2]string]*data.Frame{}
+		a.res, a.frames, a.schemas = backend.NewQueryDataResponse(), map[[2]string]*data.Frame{}, map[[2]string]json.RawMessage{}
 	}
 	r := a.res.Responses[c.RefId]
 	defer func() { a.res.Responses[c.RefId] = r }()
@@ -62,14 +66,11 @@ func (a *Assembler) Add(c *pluginv2.QueryChunkedDataResponse) error {
 		return nil
 	}
 	a.Chunks++
-	if c.Format != pluginv2.DataFrameFormat_ARROW {
-		return fmt.Errorf("chunk %d of %s/%s is %s, not Arrow", a.Chunks, c.RefId, c.FrameId, c.Format)
-	}
-	f, err := data.UnmarshalArrowFrame(c.Frame)
+	key := [2]string{c.RefId, c.FrameId}
+	f, err := a.decode(key, c)
 	if err != nil {
 		return fmt.Errorf("chunk %d of %s/%s: %w", a.Chunks, c.RefId, c.FrameId, err)
 	}
-	key := [2]string{c.RefId, c.FrameId}
 	frame, seen := a.frames[key]
 	if !seen {
 		a.frames[key] = f
@@ -88,6 +89,37 @@ func (a *Assembler) Add(c *pluginv2.QueryChunkedDataResponse) error {
 		frame.Fields[i].AppendAll(fld)
 	}
 	return nil
+}
+
+// decode reads one frame chunk.
+func (a *Assembler) decode(key [2]string, c *pluginv2.QueryChunkedDataResponse) (*data.Frame, error) {
+	switch c.Format {
+	case pluginv2.DataFrameFormat_ARROW:
+		return data.UnmarshalArrowFrame(c.Frame)
+	case pluginv2.DataFrameFormat_JSON:
+		var parts struct {
+			Schema json.RawMessage `json:"schema"`
+			Data   json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(c.Frame, &parts); err != nil {
+			return nil, err
+		}
+		if parts.Schema == nil {
+			schema, ok := a.schemas[key]
+			if !ok {
+				return nil, errors.New("data without a schema before it")
+			}
+			parts.Schema = schema
+		}
+		a.schemas[key] = parts.Schema
+		whole, err := json.Marshal(parts)
+		if err != nil {
+			return nil, err
+		}
+		f := &data.Frame{}
+		return f, json.Unmarshal(whole, f)
+	}
+	return nil, fmt.Errorf("format %s is neither Arrow nor JSON", c.Format)
 }
 
 // Response is the answer assembled so far.
